@@ -1,0 +1,91 @@
+package dev.redundant;
+
+import static dev.redundant.internal.Checks.requireArgument;
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * Races identical attempts of a task: the simplest use of the library.
+ *
+ * <pre>{@code
+ * String data = Redundant.firstSuccess(2, () -> client.fetch(id));
+ * }</pre>
+ *
+ * <p>{@code firstSuccess(n, task)} starts {@code n} attempts at once, each on a virtual thread of its own,
+ * and returns the value of the first attempt to <em>succeed</em> ({@code null} included). A failure never
+ * beats a later success; any {@link Throwable} an attempt throws is that attempt's failure. It is
+ * {@link Hedge} with {@code maxAttempts(n)}, {@code delay(Duration.ZERO)} and the other settings at their
+ * defaults: read {@link Hedge} for the full contract. In short:
+ *
+ * <ul>
+ * <li><b>Cancellation:</b> upon normal or exceptional return, attempts that have not completed are
+ *     cancelled by interrupting their threads; the call does not wait for them, so a loser that ignores
+ *     interrupts does not delay the caller.</li>
+ * <li><b>Failure:</b> when all {@code n} attempts fail, {@link AllAttemptsFailedException} holds the
+ *     {@code n} failures exactly as thrown, in attempt order; the first is its cause, the others
+ *     suppressed.</li>
+ * <li><b>Interruption:</b> a caller interrupted while waiting, or on entry, gets
+ *     {@link InterruptedException} (interrupt status cleared) and every attempt is interrupted; on entry no
+ *     attempt starts.</li>
+ * <li><b>Memory consistency:</b> actions of the winning attempt happen-before the return of the call.</li>
+ * </ul>
+ *
+ * <p><b>Thread safety:</b> every method may be called from any thread, platform or virtual, concurrently.
+ * Nothing needs to be shut down.
+ */
+public final class Redundant {
+  /** firstSuccess policies by n, built on first use: the simple API is a thin call of {@link Hedge}. */
+  private static final AtomicReferenceArray<Hedge<Object>> FIRST_SUCCESS =
+      new AtomicReferenceArray<>(Hedge.MAX_ATTEMPTS + 1);
+
+  private Redundant() {}
+
+  /**
+   * Starts {@code n} attempts of {@code task} at once and returns the first successful value.
+   *
+   * @param n how many attempts, 1 to {@value Hedge#MAX_ATTEMPTS}
+   * @param task the work of each attempt
+   * @param <T> the value type
+   * @return the value of the first attempt to succeed, possibly {@code null}
+   * @throws AllAttemptsFailedException if all {@code n} attempts failed
+   * @throws InterruptedException if the calling thread was interrupted before a winner
+   * @throws IllegalArgumentException if {@code n} is out of bounds; nothing starts
+   * @throws NullPointerException if {@code task} is null; nothing starts
+   */
+  public static <T> T firstSuccess(int n, Callable<? extends T> task) throws InterruptedException {
+    return Redundant.<T>policy(n, task).call(task);
+  }
+
+  /**
+   * Starts {@code n} attempts of {@code task} at once and returns a future of the first successful value.
+   * The future completes exceptionally with {@link AllAttemptsFailedException} if all attempts fail;
+   * cancelling it interrupts every attempt still running.
+   *
+   * @param n how many attempts, 1 to {@value Hedge#MAX_ATTEMPTS}
+   * @param task the work of each attempt
+   * @param <T> the value type
+   * @return the call's future, returned at once
+   * @throws IllegalArgumentException if {@code n} is out of bounds; nothing starts
+   * @throws NullPointerException if {@code task} is null; nothing starts
+   */
+  public static <T> CompletableFuture<T> firstSuccessAsync(int n, Callable<? extends T> task) {
+    return Redundant.<T>policy(n, task).callAsync(task);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> Hedge<T> policy(int n, Callable<?> task) {
+    requireArgument(n >= 1 && n <= Hedge.MAX_ATTEMPTS, "n must be between 1 and %s, was %s",
+        Hedge.MAX_ATTEMPTS, n);
+    requireNonNull(task, "task");
+    Hedge<Object> hedge = FIRST_SUCCESS.get(n);
+    if (hedge == null) {
+      hedge = Hedge.builder().maxAttempts(n).delay(Duration.ZERO).build();
+      FIRST_SUCCESS.compareAndSet(n, null, hedge);
+    }
+    return (Hedge<T>) hedge;
+  }
+}

@@ -1,0 +1,19 @@
+package dev.redundant.internal;
+
+/** Argument checks that name the offending setting, in the style of Guava's and Caffeine's. */
+public final class Checks {
+  private Checks() {}
+
+  /**
+   * Throws {@link IllegalArgumentException} with a formatted message unless {@code expression} holds.
+   *
+   * @param expression the condition the argument must meet
+   * @param template a {@link String#format} template naming the argument
+   * @param args the template's arguments
+   */
+  public static void requireArgument(boolean expression, String template, Object... args) {
+    if (!expression) {
+      throw new IllegalArgumentException(String.format(template, args));
+    }
+  }
+}

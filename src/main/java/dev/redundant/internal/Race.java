@@ -1,0 +1,538 @@
+package dev.redundant.internal;
+
+import dev.redundant.AllAttemptsFailedException;
+import dev.redundant.Attempt.Trigger;
+import dev.redundant.AttemptReport;
+import dev.redundant.AttemptReport.Outcome;
+import dev.redundant.AttemptTask;
+import dev.redundant.AttemptTimeoutException;
+import dev.redundant.FatalFailureException;
+import dev.redundant.HedgeListener;
+import dev.redundant.HedgeTimeoutException;
+import dev.redundant.RejectedResultException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One call: the attempts it started, and the single decision of how it ends. This is the only race
+ * implementation; every public entry point runs through {@link #call} or {@link #callAsync}.
+ *
+ * <p>How it ends is decided by one compare-and-set of {@code result} from {@code null}: to the winning
+ * value (or {@link #NIL}), or to {@link #DECIDING} and then to an {@link Ended} for a call without a
+ * winner. A success wins with that single CAS and allocates nothing for failure aggregation.
+ *
+ * <p>Nothing here blocks inside {@code synchronized}. The thread waiting for the call (the caller of a
+ * synchronous call, or the timer thread of an asynchronous call with delays or timeouts) also watches the
+ * clock: it parks until the next hedge or timeout is due, so a call owns no scheduler.
+ *
+ * @param <T> the call's value type
+ */
+public final class Race<T> {
+  static final Logger LOG = LoggerFactory.getLogger("dev.redundant");
+
+  /** The value of a winner that returned {@code null}. */
+  private static final Object NIL = new Object();
+  /** A call without a winner whose {@link Ended} is being built. */
+  private static final Object DECIDING = new Object();
+
+  private static final VarHandle RESULT;
+  private static final VarHandle STARTED;
+  private static final VarHandle FAILED;
+  private static final VarHandle RUNNING;
+  private static final VarHandle RUNS = MethodHandles.arrayElementVarHandle(AttemptRun[].class);
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      RESULT = lookup.findVarHandle(Race.class, "result", Object.class);
+      STARTED = lookup.findVarHandle(Race.class, "started", int.class);
+      FAILED = lookup.findVarHandle(Race.class, "failed", int.class);
+      RUNNING = lookup.findVarHandle(Race.class, "running", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final RaceConfig config;
+  private final Object task;
+  private final boolean plainCallable;
+  private final RaceFuture<T> future;
+  private final Map<String, String> mdc;
+  private final AttemptRun[] runs;
+  final long startNanos;
+
+  /** null: undecided; NIL or a value: the winner's; DECIDING, then an Ended: no winner. */
+  private volatile Object result;
+  /** Attempts reserved so far; attempt i lives in runs[i] once published. */
+  private volatile int started;
+  /** Attempts that failed (failed, rejected, timed out, not launched). */
+  private volatile int failed;
+  /** Attempts whose run has not returned yet. */
+  private volatile int running;
+  /** Start time of the latest attempt: the next hedge delay counts from it. */
+  private volatile long lastStartNanos;
+  /** The thread to unpark when the call ends, or null. */
+  private volatile Thread waiter;
+
+  private Race(RaceConfig config, Object task, boolean plainCallable, RaceFuture<T> future) {
+    this.config = config;
+    this.task = task;
+    this.plainCallable = plainCallable;
+    this.future = future;
+    this.mdc = config.copyMdc ? MDC.getCopyOfContextMap() : null;
+    this.runs = new AttemptRun[config.maxAttempts];
+    this.startNanos = config.timeSource.nanoTime();
+  }
+
+  /**
+   * Runs a call on the calling thread and waits for its outcome.
+   *
+   * @param config the policy
+   * @param task an {@link AttemptTask} or, when {@code plainCallable}, a {@link Callable}
+   * @param plainCallable which of the two {@code task} is
+   * @return the winner's value
+   * @throws InterruptedException if the caller was interrupted before a winner (or on entry)
+   */
+  public static <T> T call(RaceConfig config, Object task, boolean plainCallable) throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    Race<T> race = new Race<>(config, task, plainCallable, null);
+    race.waiter = Thread.currentThread();
+    race.launchNext(Trigger.FIRST);
+    return race.await();
+  }
+
+  /**
+   * Starts a call and returns its future at once.
+   *
+   * @param config the policy
+   * @param task an {@link AttemptTask} or, when {@code plainCallable}, a {@link Callable}
+   * @param plainCallable which of the two {@code task} is
+   * @return a future that cancels the call's attempts when cancelled or completed by its holder
+   */
+  public static <T> CompletableFuture<T> callAsync(RaceConfig config, Object task, boolean plainCallable) {
+    RaceFuture<T> future = new RaceFuture<>();
+    Race<T> race = new Race<>(config, task, plainCallable, future);
+    future.race = race;
+    Thread timer = config.timed ? Thread.ofVirtual().unstarted(race::watchClock) : null;
+    race.waiter = timer;
+    race.launchNext(Trigger.FIRST);
+    if (timer != null && race.result == null) {
+      timer.start();
+    }
+    return future;
+  }
+
+  // ---------------------------------------------------------------- starting attempts
+
+  /** Starts the next attempt, then every following attempt whose hedge delay is zero. */
+  private void launchNext(Trigger trigger) {
+    int index = reserve();
+    if (index < 0) {
+      return;
+    }
+    launch(index, trigger);
+    while (index + 1 < config.maxAttempts && config.delayNanos[index + 1] == 0 && (index = reserve()) >= 0) {
+      launch(index, Trigger.HEDGE);
+    }
+  }
+
+  /** Reserves the next attempt index, or returns -1 when the call has ended or used every attempt. */
+  private int reserve() {
+    for (;;) {
+      int n = started;
+      if (n >= config.maxAttempts || result != null) {
+        return -1;
+      }
+      if (STARTED.compareAndSet(this, n, n + 1)) {
+        return n;
+      }
+    }
+  }
+
+  private void launch(int index, Trigger trigger) {
+    AttemptRun run = new AttemptRun(this, index, trigger, now());
+    RUNNING.getAndAdd(this, 1);
+    lastStartNanos = run.startNanos;
+    RUNS.setVolatile(runs, index, run);
+    // Guard against race with end(): it cancels the attempts it sees published after deciding; one
+    // published later must see the decision here (both sides use volatile accesses).
+    if (result != null) {
+      run.cancel(Outcome.CANCELLED, null);
+      runEnded();
+      return;
+    }
+    if (config.listener != null) {
+      notifyStarted(run);
+    }
+    try {
+      config.executor.execute(run);
+    } catch (Throwable rejected) {
+      run.launchFailed(rejected);
+    }
+  }
+
+  // ---------------------------------------------------------------- attempt outcomes
+
+  Object invoke(AttemptRun run) throws Exception {
+    return plainCallable ? ((Callable<?>) task).call() : ((AttemptTask<?>) task).call(run);
+  }
+
+  /** An attempt returned a value: it wins unless rejected or beaten. */
+  void onValue(AttemptRun run, Object value) {
+    if (config.reject != null && isRejected(value)) {
+      discard(value);
+      onFailure(run, Outcome.REJECTED, new RejectedResultException(run.index(), value));
+      return;
+    }
+    if (!RESULT.compareAndSet(this, null, value == null ? NIL : value)) {
+      discard(value); // a loser: the call was decided already
+      return;
+    }
+    deliver();
+    cancelOthers(run);
+    if (config.listener != null) {
+      notifySucceeded(run);
+    }
+  }
+
+  private boolean isRejected(Object value) {
+    try {
+      return config.reject.test(value);
+    } catch (Throwable t) {
+      LOG.warn("The result predicate threw; rejecting the value", t);
+      return true;
+    }
+  }
+
+  /** An attempt failed (threw, was rejected, or could not be launched): record it, then go on or end. */
+  void onFailure(AttemptRun run, Outcome how, Throwable failure) {
+    run.record(how, failure);
+    countFailure(run, how == Outcome.FAILED && isFatal(failure), failure);
+  }
+
+  private void countFailure(AttemptRun run, boolean fatal, Throwable failure) {
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("Attempt {} failed{}: {}", run.index(), fatal ? " fatally" : "", failure.toString());
+    }
+    if (config.listener != null) {
+      notifyFailed(run);
+    }
+    if (fatal) {
+      end(Ended.FATAL, failure);
+    } else if ((int) FAILED.getAndAdd(this, 1) + 1 == config.maxAttempts) {
+      end(Ended.ALL_FAILED, null);
+    } else {
+      launchNext(Trigger.FAILOVER);
+    }
+  }
+
+  private boolean isFatal(Throwable failure) {
+    try {
+      return config.fatal.test(failure);
+    } catch (Throwable t) {
+      failure.addSuppressed(t);
+      return true;
+    }
+  }
+
+  /** The run of an attempt returned. */
+  void runEnded() {
+    if ((int) RUNNING.getAndAdd(this, -1) == 1 && config.waitForLosers) {
+      Object r = result;
+      if (r != null && r != DECIDING) {
+        deliver(); // the last loser ended: the call may return now
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- ending the call
+
+  /**
+   * Ends the call without a winner, unless it has ended already.
+   *
+   * @return whether this call decided the end
+   */
+  private boolean end(int kind, Throwable fatalFailure) {
+    if (!RESULT.compareAndSet(this, null, DECIDING)) {
+      return false;
+    }
+    cancelOthers(null);
+    result = new Ended(kind, fatalFailure, reports());
+    deliver();
+    if (config.listener != null) {
+      notifyFinished(-1);
+    }
+    return true;
+  }
+
+  /** Abandons the call for its caller (interrupt, or its future cancelled or completed by its holder). */
+  boolean abort() {
+    return end(Ended.ABORTED, null);
+  }
+
+  /** Wakes the waiter and settles the future; repeated calls are harmless. */
+  private void deliver() {
+    Thread w = waiter;
+    if (w != null) {
+      LockSupport.unpark(w);
+    }
+    if (future != null && (!config.waitForLosers || running == 0)) {
+      future.settle(result);
+    }
+  }
+
+  /** Cancels every published attempt other than {@code winner}. */
+  private void cancelOthers(AttemptRun winner) {
+    int n = Math.min(started, runs.length);
+    for (int i = 0; i < n; i++) {
+      AttemptRun run = (AttemptRun) RUNS.getVolatile(runs, i);
+      if (run != null && run != winner && run.cancel(Outcome.CANCELLED, null) && config.listener != null) {
+        notifyCancelled(run);
+      }
+    }
+  }
+
+  private List<AttemptReport> reports() {
+    int n = Math.min(started, runs.length);
+    List<AttemptReport> reports = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      AttemptRun run = (AttemptRun) RUNS.getVolatile(runs, i);
+      if (run != null) {
+        reports.add(run.report());
+      }
+    }
+    return reports;
+  }
+
+  // ---------------------------------------------------------------- waiting and the clock
+
+  private T await() throws InterruptedException {
+    boolean interrupted = false;
+    Object r;
+    for (;;) {
+      r = result;
+      if (r != null && r != DECIDING) {
+        if (interrupted || !config.waitForLosers || running == 0) {
+          break;
+        }
+        LockSupport.park(this); // wait for losers
+      } else if (r == null && config.timed) {
+        long deadline = onClock();
+        if (deadline == RaceConfig.NEVER) {
+          LockSupport.park(this);
+        } else if (deadline != FIRED) {
+          config.timeSource.parkUntil(deadline);
+        }
+      } else {
+        LockSupport.park(this);
+      }
+      if (Thread.interrupted()) {
+        if (!interrupted && abort()) {
+          throw new InterruptedException();
+        }
+        interrupted = true; // decided already: deliver the outcome with the flag restored
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return valueOf(r);
+  }
+
+  /** The timer thread of an asynchronous call with delays or timeouts. */
+  private void watchClock() {
+    while (result == null) {
+      long deadline = onClock();
+      if (deadline == RaceConfig.NEVER) {
+        LockSupport.park(this);
+      } else if (deadline != FIRED) {
+        config.timeSource.parkUntil(deadline);
+      }
+      Thread.interrupted(); // nobody else owns this thread: an interrupt only means "look again"
+    }
+  }
+
+  /** {@link #onClock()} handled a due event: look again before parking. */
+  private static final long FIRED = Long.MIN_VALUE;
+
+  /**
+   * Fires the hedges and timeouts that are due.
+   *
+   * @return the time of the next event, {@link RaceConfig#NEVER} for none, or {@link #FIRED}
+   */
+  private long onClock() {
+    long now = now();
+    long next = RaceConfig.NEVER;
+    if (config.timeout != null) {
+      long deadline = RaceConfig.deadline(startNanos, config.timeoutNanos);
+      if (now >= deadline) {
+        end(Ended.TIMEOUT, null);
+        return FIRED;
+      }
+      next = deadline;
+    }
+    boolean fired = false;
+    int n = Math.min(started, runs.length);
+    if (config.attemptTimeout != null) {
+      for (int i = 0; i < n; i++) {
+        AttemptRun run = (AttemptRun) RUNS.getVolatile(runs, i);
+        if (run == null || !run.isActive()) {
+          continue;
+        }
+        long deadline = RaceConfig.deadline(run.startNanos, config.attemptTimeoutNanos);
+        if (now < deadline) {
+          next = Math.min(next, deadline);
+          continue;
+        }
+        AttemptTimeoutException timedOut = new AttemptTimeoutException(i, config.attemptTimeout);
+        if (run.cancel(Outcome.TIMED_OUT, timedOut)) {
+          countFailure(run, false, timedOut);
+          fired = true;
+        }
+      }
+    }
+    if (n < config.maxAttempts && config.delayNanos[n] != RaceConfig.NEVER) {
+      long deadline = RaceConfig.deadline(lastStartNanos, config.delayNanos[n]);
+      if (now >= deadline) {
+        if (LOG.isDebugEnabled()) {
+          LOG.debug("No success after {} ns: starting hedge {}", config.delayNanos[n], n);
+        }
+        launchNext(Trigger.HEDGE);
+        fired = true;
+      } else {
+        next = Math.min(next, deadline);
+      }
+    }
+    return fired ? FIRED : next;
+  }
+
+  long now() {
+    return config.timeSource.nanoTime();
+  }
+
+  @SuppressWarnings("unchecked")
+  private T valueOf(Object r) {
+    if (r instanceof Ended ended) {
+      throw ended.exception(config);
+    }
+    return r == NIL ? null : (T) r;
+  }
+
+  /** Completes the future with the outcome {@code r}, which is decided. */
+  void settleInto(RaceFuture<T> f, Object r) {
+    if (r instanceof Ended ended) {
+      f.settleExceptionally(ended.exception(config));
+    } else {
+      f.settleValue(r == NIL ? null : (T) r);
+    }
+  }
+
+  // ---------------------------------------------------------------- small helpers
+
+  /** Closes a value that lost or was rejected, if it holds a resource. */
+  static void discard(Object value) {
+    if (value instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Throwable t) {
+        LOG.debug("Closing a discarded result failed", t);
+      }
+    }
+  }
+
+  Object installMdc() {
+    if (mdc == null) {
+      return null;
+    }
+    Map<String, String> previous = MDC.getCopyOfContextMap();
+    MDC.setContextMap(mdc);
+    return previous == null ? Map.of() : previous;
+  }
+
+  @SuppressWarnings("unchecked")
+  void restoreMdc(Object previous) {
+    if (previous != null) {
+      MDC.setContextMap((Map<String, String>) previous);
+    }
+  }
+
+  private void notifyStarted(AttemptRun run) {
+    try {
+      config.listener.onAttemptStarted(run);
+    } catch (Throwable t) {
+      LOG.warn("HedgeListener.onAttemptStarted threw", t);
+    }
+  }
+
+  private void notifySucceeded(AttemptRun run) {
+    try {
+      config.listener.onAttemptSucceeded(run, Duration.ofNanos(now() - run.startNanos));
+    } catch (Throwable t) {
+      LOG.warn("HedgeListener.onAttemptSucceeded threw", t);
+    }
+    notifyFinished(run.index());
+  }
+
+  private void notifyFailed(AttemptRun run) {
+    try {
+      config.listener.onAttemptFailed(run, run.report());
+    } catch (Throwable t) {
+      LOG.warn("HedgeListener.onAttemptFailed threw", t);
+    }
+  }
+
+  private void notifyCancelled(AttemptRun run) {
+    try {
+      config.listener.onAttemptCancelled(run);
+    } catch (Throwable t) {
+      LOG.warn("HedgeListener.onAttemptCancelled threw", t);
+    }
+  }
+
+  private void notifyFinished(int winner) {
+    int n = Math.min(started, runs.length);
+    int hedges = 0;
+    for (int i = 0; i < n; i++) {
+      AttemptRun run = (AttemptRun) RUNS.getVolatile(runs, i);
+      if (run != null && run.isHedge()) {
+        hedges++;
+      }
+    }
+    try {
+      config.listener.onCallFinished(new HedgeListener.CallSummary(
+          winner >= 0, n, hedges, winner, Duration.ofNanos(now() - startNanos)));
+    } catch (Throwable t) {
+      LOG.warn("HedgeListener.onCallFinished threw", t);
+    }
+  }
+
+  /** The outcome of a call without a winner. */
+  private record Ended(int kind, Throwable fatalFailure, List<AttemptReport> reports) {
+    static final int ALL_FAILED = 0;
+    static final int FATAL = 1;
+    static final int TIMEOUT = 2;
+    static final int ABORTED = 3;
+
+    RuntimeException exception(RaceConfig config) {
+      return switch (kind) {
+        case ALL_FAILED -> new AllAttemptsFailedException(reports);
+        case FATAL -> new FatalFailureException(fatalFailure, reports);
+        case TIMEOUT -> new HedgeTimeoutException(config.timeout, reports);
+        default -> new CancellationException("The call was cancelled by its caller");
+      };
+    }
+  }
+}
