@@ -1,0 +1,735 @@
+package dev.redundant.testing;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A simulated unreliable external service: some calls fail at once, some are slow, most are fast.
+ *
+ * <p>With the defaults, each call to {@link #fetch(String)}
+ *
+ * <ul>
+ *   <li>fails at once with a {@link ConnectException} ("Failed to connect to the external service.")
+ *       with probability 0.2,
+ *   <li>succeeds after a slow latency, uniform in [5 s, 7 s), with probability 0.1,
+ *   <li>succeeds after a fast latency, uniform in [0.5 s, 1 s), otherwise.
+ * </ul>
+ *
+ * <p>A {@link Builder} changes the rates, the latency ranges, the seed and a {@link Builder#timeScale
+ * time scale} that multiplies every latency, so that tests run the same model in microseconds:
+ *
+ * {@snippet :
+ * FlakyTool tool = FlakyTool.builder().seed(42).timeScale(1e-6).build();
+ * String data = tool.fetch("weather"); // "Data for 'weather' from call 0", or a ConnectException
+ * }
+ *
+ * <p><b>Determinism.</b> Calls are numbered from 0 in the order they start. What call {@code i} does
+ * is a pure function of the seed and {@code i}: two tools with the same settings and seed make the
+ * same calls fail, be slow and last as long, whatever the timing and the interleaving of the calling
+ * threads. {@link #outcomeOf(long)} tells in advance what call {@code i} will do. Without {@link
+ * Builder#seed(long)} each tool gets a random seed, which {@link #seed()} reveals so that a run can
+ * be replayed.
+ *
+ * <p><b>Scripts.</b> For exact scenarios a tool can follow a script instead of the random model:
+ * call {@code i} performs the {@code i}-th {@link Step}, and every call after the end of the script
+ * performs the last step again.
+ *
+ * {@snippet :
+ * CountDownLatch gate = new CountDownLatch(1);
+ * FlakyTool tool = FlakyTool.scripted(Step.fail(), Step.hang(), Step.succeedWhen(gate));
+ * }
+ *
+ * <p><b>Interruption.</b> A call waits out its latency with {@link Thread#sleep(Duration)}: when the
+ * calling thread is interrupted, the call ends at once with an {@link InterruptedException}, and the
+ * thread's interrupt status is cleared, as {@code Thread.sleep} leaves it. Only a step made with
+ * {@link Step#ignoringInterrupts()} finishes its wait regardless.
+ *
+ * <p><b>Thread safety.</b> A tool is immutable in its configuration and safe to call from any number
+ * of platform or virtual threads at once; its counters are updated atomically. It never blocks while
+ * holding a monitor, so virtual threads are not pinned.
+ */
+public final class FlakyTool {
+
+  /** The message of the {@link ConnectException} thrown by a failing call. */
+  public static final String FAILURE_MESSAGE = "Failed to connect to the external service.";
+
+  private static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
+
+  private final long seed;
+  private final double failureRate;
+  private final double slowRate;
+  private final long fastMinNanos;
+  private final long fastMaxNanos;
+  private final long slowMinNanos;
+  private final long slowMaxNanos;
+  private final double timeScale;
+  private final List<Step> script; // empty: follow the random model
+
+  private final AtomicLong calls = new AtomicLong();
+  private final LongAdder failures = new LongAdder();
+  private final LongAdder slowCalls = new LongAdder();
+  private final LongAdder interrupted = new LongAdder();
+  private final LongAdder succeeded = new LongAdder();
+  private final AtomicLong inFlight = new AtomicLong();
+  private final ReentrantLock startLock = new ReentrantLock();
+  private final Condition callStarted = startLock.newCondition();
+
+  private FlakyTool(Builder b) {
+    this.seed = b.seed != null ? b.seed : ThreadLocalRandom.current().nextLong();
+    this.failureRate = b.failureRate;
+    this.slowRate = b.slowRate;
+    this.fastMinNanos = b.fastMin.toNanos();
+    this.fastMaxNanos = b.fastMax.toNanos();
+    this.slowMinNanos = b.slowMin.toNanos();
+    this.slowMaxNanos = b.slowMax.toNanos();
+    this.timeScale = b.timeScale;
+    this.script = b.script;
+  }
+
+  /**
+   * Returns a builder preset with the defaults: failure rate 0.2, slow rate 0.1, fast latency [0.5 s,
+   * 1 s), slow latency [5 s, 7 s), time scale 1 and a random seed.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a tool with the default settings and a random seed; same as {@code builder().build()}.
+   *
+   * @return a new tool
+   */
+  public static FlakyTool withDefaults() {
+    return builder().build();
+  }
+
+  /**
+   * Returns a tool that follows a script, with the default latencies for {@link Step#slow()} and
+   * {@link Step#fast()}; same as {@code builder().script(steps).build()}.
+   *
+   * @param steps what calls 0, 1, 2... do; calls past the end repeat the last step
+   * @return a new tool
+   * @throws IllegalArgumentException if {@code steps} is empty
+   * @throws NullPointerException if {@code steps} or one of them is null
+   */
+  public static FlakyTool scripted(Step... steps) {
+    return builder().script(steps).build();
+  }
+
+  /**
+   * Calls the simulated service: decides what this call does, waits out its latency and returns
+   * data naming the query and the call, or throws.
+   *
+   * @param query any text, echoed in the result
+   * @return {@code "Data for '<query>' from call <i>"}, where {@code i} is this call's index
+   * @throws ConnectException if this call fails; a failure of the random model is immediate and does
+   *     not look at the interrupt status
+   * @throws InterruptedException if the calling thread is interrupted while this call waits (or was
+   *     interrupted before a wait began); the interrupt status is then cleared
+   * @throws NullPointerException if {@code query} is null
+   */
+  public String fetch(String query) throws IOException, InterruptedException {
+    Objects.requireNonNull(query, "query");
+    long call = start();
+    try {
+      Step step = stepOf(call);
+      if (step.wait == Wait.SLOW) {
+        slowCalls.increment();
+      }
+      try {
+        step.await(scaledLatencyNanos(step, call));
+      } catch (InterruptedException e) {
+        interrupted.increment();
+        throw e;
+      }
+      if (step.fails) {
+        failures.increment();
+        throw new ConnectException(FAILURE_MESSAGE);
+      }
+      succeeded.increment();
+      return "Data for '" + query + "' from call " + call;
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  /**
+   * Tells what call {@code callIndex} of the random model does, without making it. This is a pure
+   * function of the settings and the seed.
+   *
+   * @param callIndex a call index, from 0
+   * @return the call's kind and latency
+   * @throws IllegalArgumentException if {@code callIndex} is negative
+   * @throws IllegalStateException if this tool follows a script
+   */
+  public Outcome outcomeOf(long callIndex) {
+    if (callIndex < 0) {
+      throw new IllegalArgumentException("callIndex must not be negative, was " + callIndex);
+    }
+    if (!script.isEmpty()) {
+      throw new IllegalStateException("a scripted tool follows its script, not the random model");
+    }
+    Step step = stepOf(callIndex);
+    Kind kind = step.fails ? Kind.FAILURE : step.wait == Wait.SLOW ? Kind.SLOW : Kind.FAST;
+    return new Outcome(
+        kind,
+        Duration.ofNanos(latencyNanos(step, callIndex)),
+        Duration.ofNanos(scaledLatencyNanos(step, callIndex)));
+  }
+
+  /**
+   * Waits until at least {@code n} calls have started, so that a test can order events without
+   * sleeping.
+   *
+   * @param n the number of calls to wait for
+   * @param timeout how long to wait at most
+   * @return true once {@code n} calls have started, false if the timeout elapsed first
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
+  public boolean awaitCalls(long n, Duration timeout) throws InterruptedException {
+    long nanos = TimeUnit.NANOSECONDS.convert(timeout);
+    startLock.lock();
+    try {
+      while (calls.get() < n) {
+        if (nanos <= 0) {
+          return false;
+        }
+        nanos = callStarted.awaitNanos(nanos);
+      }
+      return true;
+    } finally {
+      startLock.unlock();
+    }
+  }
+
+  /**
+   * Returns the seed: the one given to {@link Builder#seed(long)}, or the random one drawn by {@link
+   * Builder#build()}.
+   *
+   * @return the seed
+   */
+  public long seed() {
+    return seed;
+  }
+
+  /**
+   * Returns the number of calls started so far, which is also the index of the next call.
+   *
+   * @return the number of calls started
+   */
+  public long calls() {
+    return calls.get();
+  }
+
+  /**
+   * Returns the number of calls that threw the {@link ConnectException}.
+   *
+   * @return the number of failed calls
+   */
+  public long failures() {
+    return failures.sum();
+  }
+
+  /**
+   * Returns the number of calls that drew a slow latency, counted when the call starts (so a slow
+   * call that is interrupted counts too).
+   *
+   * @return the number of slow calls
+   */
+  public long slowCalls() {
+    return slowCalls.sum();
+  }
+
+  /**
+   * Returns the number of calls that ended with an {@link InterruptedException}.
+   *
+   * @return the number of interrupted calls
+   */
+  public long interrupted() {
+    return interrupted.sum();
+  }
+
+  /**
+   * Returns the number of calls that returned data.
+   *
+   * @return the number of successful calls
+   */
+  public long succeeded() {
+    return succeeded.sum();
+  }
+
+  /**
+   * Returns the number of calls started and not yet ended; it returns to 0 once every caller,
+   * including the cancelled ones, has left {@link #fetch(String)}.
+   *
+   * @return the number of running calls
+   */
+  public long inFlight() {
+    return inFlight.get();
+  }
+
+  @Override
+  public String toString() {
+    String mode =
+        script.isEmpty()
+            ? "failureRate=" + failureRate + ", slowRate=" + slowRate
+            : "script=" + script;
+    return "FlakyTool[" + mode + ", seed=" + seed + ", timeScale=" + timeScale
+        + ", calls=" + calls() + "]";
+  }
+
+  private long start() {
+    inFlight.incrementAndGet();
+    startLock.lock();
+    try {
+      long call = calls.getAndIncrement();
+      callStarted.signalAll();
+      return call;
+    } finally {
+      startLock.unlock();
+    }
+  }
+
+  private Step stepOf(long call) {
+    if (!script.isEmpty()) {
+      return script.get((int) Math.min(call, script.size() - 1));
+    }
+    double roll = unit(call, 1);
+    return roll < failureRate ? Step.FAIL : roll < failureRate + slowRate ? Step.SLOW : Step.FAST;
+  }
+
+  private long latencyNanos(Step step, long call) {
+    return switch (step.wait) {
+      case FIXED -> step.fixedNanos;
+      case FAST -> between(fastMinNanos, fastMaxNanos, unit(call, 2));
+      case SLOW -> between(slowMinNanos, slowMaxNanos, unit(call, 2));
+      case GATE -> 0;
+    };
+  }
+
+  private long scaledLatencyNanos(Step step, long call) {
+    return Math.round(latencyNanos(step, call) * timeScale);
+  }
+
+  private static long between(long min, long max, double fraction) {
+    return min + (long) (fraction * (max - min));
+  }
+
+  /**
+   * Returns a number uniform in [0, 1) for draw 1 (the roll) or 2 (the latency) of a call: the same
+   * numbers {@code new SplittableRandom(seed).nextDouble()} yields at positions {@code 2 * call + 1}
+   * and {@code 2 * call + 2}, computed directly, without shared state.
+   */
+  private double unit(long call, int draw) {
+    long z = seed + (2 * call + draw) * GOLDEN_GAMMA;
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    z = z ^ (z >>> 31);
+    return (z >>> 11) * 0x1.0p-53;
+  }
+
+  private static long nanos(String name, Duration d) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(name + " must not be negative, was " + d);
+    }
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException(name + " must fit in a long of nanoseconds, was " + d);
+    }
+  }
+
+  /** What a call of the random model does. */
+  public enum Kind {
+    /** The call throws a {@link ConnectException} at once. */
+    FAILURE,
+    /** The call succeeds after a latency drawn from the slow range. */
+    SLOW,
+    /** The call succeeds after a latency drawn from the fast range. */
+    FAST
+  }
+
+  /**
+   * What a call of the random model does, as told by {@link #outcomeOf(long)}.
+   *
+   * @param kind whether the call fails, is slow or is fast
+   * @param latency how long the call lasts in the model: zero for a failure
+   * @param scaledLatency how long the call waits: {@code latency} times the time scale, rounded to
+   *     the nanosecond
+   */
+  public record Outcome(Kind kind, Duration latency, Duration scaledLatency) {
+
+    /** Checks that no component is null. */
+    public Outcome {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(latency, "latency");
+      Objects.requireNonNull(scaledLatency, "scaledLatency");
+    }
+  }
+
+  private enum Wait {
+    FIXED,
+    FAST,
+    SLOW,
+    GATE
+  }
+
+  /**
+   * One call of a script: how long it waits, and whether it then fails with a {@link
+   * ConnectException} or returns data. Waits are multiplied by the tool's time scale.
+   *
+   * <p>Steps are immutable and may be shared between tools; a gated step shares its gate.
+   */
+  public static final class Step {
+
+    private static final CountDownLatch NEVER = new CountDownLatch(1);
+    private static final Step FAIL = fail();
+    private static final Step SLOW = slow();
+    private static final Step FAST = fast();
+
+    private final String description;
+    private final boolean fails;
+    private final Wait wait;
+    private final long fixedNanos;
+    private final CountDownLatch gate;
+    private final boolean ignoresInterrupts;
+
+    private Step(
+        String description,
+        boolean fails,
+        Wait wait,
+        long fixedNanos,
+        CountDownLatch gate,
+        boolean ignoresInterrupts) {
+      this.description = description;
+      this.fails = fails;
+      this.wait = wait;
+      this.fixedNanos = fixedNanos;
+      this.gate = gate;
+      this.ignoresInterrupts = ignoresInterrupts;
+    }
+
+    /**
+     * The call fails at once with a {@link ConnectException}.
+     *
+     * @return the step
+     */
+    public static Step fail() {
+      return new Step("fail()", true, Wait.FIXED, 0, null, false);
+    }
+
+    /**
+     * The call waits {@code latency}, then fails with a {@link ConnectException}.
+     *
+     * @param latency the wait, not negative
+     * @return the step
+     */
+    public static Step failAfter(Duration latency) {
+      return fixed("failAfter", true, latency);
+    }
+
+    /**
+     * The call waits until {@code gate} opens (reaches zero), then fails with a {@link
+     * ConnectException}.
+     *
+     * @param gate the latch to wait on
+     * @return the step
+     */
+    public static Step failWhen(CountDownLatch gate) {
+      return gated("failWhen", true, gate);
+    }
+
+    /**
+     * The call waits {@code latency}, then returns data.
+     *
+     * @param latency the wait, not negative
+     * @return the step
+     */
+    public static Step succeedAfter(Duration latency) {
+      return fixed("succeedAfter", false, latency);
+    }
+
+    /**
+     * The call waits until {@code gate} opens (reaches zero), then returns data.
+     *
+     * @param gate the latch to wait on
+     * @return the step
+     */
+    public static Step succeedWhen(CountDownLatch gate) {
+      return gated("succeedWhen", false, gate);
+    }
+
+    /**
+     * The call waits a latency drawn from the tool's slow range, then returns data; it counts in
+     * {@link FlakyTool#slowCalls()}. The draw is the one the random model makes for the same call
+     * index.
+     *
+     * @return the step
+     */
+    public static Step slow() {
+      return new Step("slow()", false, Wait.SLOW, 0, null, false);
+    }
+
+    /**
+     * The call waits a latency drawn from the tool's fast range, then returns data. The draw is the
+     * one the random model makes for the same call index.
+     *
+     * @return the step
+     */
+    public static Step fast() {
+      return new Step("fast()", false, Wait.FAST, 0, null, false);
+    }
+
+    /**
+     * The call blocks until its thread is interrupted, then throws {@link InterruptedException}.
+     *
+     * @return the step
+     */
+    public static Step hang() {
+      return new Step("hang()", false, Wait.GATE, 0, NEVER, false);
+    }
+
+    /**
+     * Returns this step, except that the call ignores interrupts: it waits its full latency or until
+     * its gate opens, then fails or returns as planned, with its thread's interrupt status set again
+     * if an interrupt arrived meanwhile. Such a call models a client that cannot be cancelled.
+     *
+     * @return the step
+     * @throws IllegalStateException if this step is {@link #hang()}, which would then never end
+     */
+    public Step ignoringInterrupts() {
+      if (gate == NEVER) {
+        throw new IllegalStateException("hang() cannot ignore interrupts: it would never end");
+      }
+      return new Step(
+          description + ".ignoringInterrupts()", fails, wait, fixedNanos, gate, true);
+    }
+
+    @Override
+    public String toString() {
+      return description;
+    }
+
+    private static Step fixed(String name, boolean fails, Duration latency) {
+      long nanos = nanos(name + " latency", latency);
+      return new Step(name + "(" + latency + ")", fails, Wait.FIXED, nanos, null, false);
+    }
+
+    private static Step gated(String name, boolean fails, CountDownLatch gate) {
+      Objects.requireNonNull(gate, name + " gate");
+      return new Step(name + "(gate)", fails, Wait.GATE, 0, gate, false);
+    }
+
+    private void await(long nanos) throws InterruptedException {
+      if (wait == Wait.GATE) {
+        awaitGate();
+      } else if (nanos > 0) {
+        sleep(nanos);
+      }
+    }
+
+    private void awaitGate() throws InterruptedException {
+      if (!ignoresInterrupts) {
+        gate.await();
+        return;
+      }
+      boolean interruptedMeanwhile = false;
+      while (true) {
+        try {
+          gate.await();
+          break;
+        } catch (InterruptedException e) {
+          interruptedMeanwhile = true;
+        }
+      }
+      if (interruptedMeanwhile) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    private void sleep(long nanos) throws InterruptedException {
+      if (!ignoresInterrupts) {
+        Thread.sleep(Duration.ofNanos(nanos));
+        return;
+      }
+      boolean interruptedMeanwhile = false;
+      long deadline = System.nanoTime() + nanos;
+      for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
+        try {
+          Thread.sleep(Duration.ofNanos(left));
+        } catch (InterruptedException e) {
+          interruptedMeanwhile = true;
+        }
+      }
+      if (interruptedMeanwhile) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Configures a {@link FlakyTool}. Each setter checks its own arguments at once; {@link #build()}
+   * checks that the rates add up to at most 1. A builder is not thread-safe, and the tools it builds
+   * do not change when it does.
+   */
+  public static final class Builder {
+
+    private double failureRate = 0.2;
+    private double slowRate = 0.1;
+    private Duration fastMin = Duration.ofMillis(500);
+    private Duration fastMax = Duration.ofSeconds(1);
+    private Duration slowMin = Duration.ofSeconds(5);
+    private Duration slowMax = Duration.ofSeconds(7);
+    private double timeScale = 1;
+    private Long seed;
+    private List<Step> script = List.of();
+
+    private Builder() {}
+
+    /**
+     * Sets the probability that a call fails at once; default 0.2.
+     *
+     * @param rate a probability in [0, 1]
+     * @return this builder
+     * @throws IllegalArgumentException if {@code rate} is outside [0, 1] or NaN
+     */
+    public Builder failureRate(double rate) {
+      this.failureRate = rate("failureRate", rate);
+      return this;
+    }
+
+    /**
+     * Sets the probability that a call is slow; default 0.1.
+     *
+     * @param rate a probability in [0, 1]
+     * @return this builder
+     * @throws IllegalArgumentException if {@code rate} is outside [0, 1] or NaN
+     */
+    public Builder slowRate(double rate) {
+      this.slowRate = rate("slowRate", rate);
+      return this;
+    }
+
+    /**
+     * Sets the range of a fast call's latency, drawn uniformly in [min, max); default [0.5 s, 1 s).
+     *
+     * @param min the shortest latency, not negative
+     * @param max the longest latency, at least {@code min}
+     * @return this builder
+     * @throws IllegalArgumentException if a bound is negative or {@code min > max}
+     * @throws NullPointerException if a bound is null
+     */
+    public Builder fastLatency(Duration min, Duration max) {
+      range("fastLatency", min, max);
+      this.fastMin = min;
+      this.fastMax = max;
+      return this;
+    }
+
+    /**
+     * Sets the range of a slow call's latency, drawn uniformly in [min, max); default [5 s, 7 s).
+     *
+     * @param min the shortest latency, not negative
+     * @param max the longest latency, at least {@code min}
+     * @return this builder
+     * @throws IllegalArgumentException if a bound is negative or {@code min > max}
+     * @throws NullPointerException if a bound is null
+     */
+    public Builder slowLatency(Duration min, Duration max) {
+      range("slowLatency", min, max);
+      this.slowMin = min;
+      this.slowMax = max;
+      return this;
+    }
+
+    /**
+     * Fixes the seed, so that every tool built with it makes the same calls fail, be slow and last
+     * as long. By default each {@link #build()} draws a random seed.
+     *
+     * @param seed any value
+     * @return this builder
+     */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /**
+     * Sets the factor that multiplies every latency, scripted ones included; default 1. With 0.001 a
+     * latency of seconds becomes one of milliseconds; with 1e-6, one of microseconds. The outcomes
+     * do not depend on it.
+     *
+     * @param scale a positive, finite factor
+     * @return this builder
+     * @throws IllegalArgumentException if {@code scale} is not positive or not finite
+     */
+    public Builder timeScale(double scale) {
+      if (!(scale > 0 && scale < Double.POSITIVE_INFINITY)) {
+        throw new IllegalArgumentException("timeScale must be positive and finite, was " + scale);
+      }
+      this.timeScale = scale;
+      return this;
+    }
+
+    /**
+     * Makes the tool follow a script instead of the random model: call {@code i} performs {@code
+     * steps[i]}, and calls past the end repeat the last step. The rates then play no part; the
+     * latency ranges, seed and time scale still apply.
+     *
+     * @param steps at least one step
+     * @return this builder
+     * @throws IllegalArgumentException if {@code steps} is empty
+     * @throws NullPointerException if {@code steps} or one of them is null
+     */
+    public Builder script(Step... steps) {
+      if (steps.length == 0) {
+        throw new IllegalArgumentException("script must have at least one step");
+      }
+      this.script = List.of(steps);
+      return this;
+    }
+
+    /**
+     * Builds a tool with the current settings, drawing a random seed unless one was set.
+     *
+     * @return a new tool, with its counters at zero
+     * @throws IllegalArgumentException if {@code failureRate + slowRate > 1}
+     */
+    public FlakyTool build() {
+      if (failureRate + slowRate > 1) {
+        throw new IllegalArgumentException(
+            "failureRate + slowRate must be at most 1, was " + failureRate + " + " + slowRate);
+      }
+      return new FlakyTool(this);
+    }
+
+    private static double rate(String name, double rate) {
+      if (!(rate >= 0 && rate <= 1)) {
+        throw new IllegalArgumentException(name + " must be in [0, 1], was " + rate);
+      }
+      return rate;
+    }
+
+    private static void range(String name, Duration min, Duration max) {
+      long minNanos = nanos(name + " min", min);
+      long maxNanos = nanos(name + " max", max);
+      if (minNanos > maxNanos) {
+        throw new IllegalArgumentException(
+            name + " min must not exceed max, was " + min + " > " + max);
+      }
+    }
+  }
+}
