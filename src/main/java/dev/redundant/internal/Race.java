@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -470,36 +471,22 @@ public final class Race<T> {
   }
 
   private void notifyStarted(AttemptRun run) {
-    try {
-      config.listener.onAttemptStarted(run);
-    } catch (Throwable t) {
-      LOG.warn("HedgeListener.onAttemptStarted threw", t);
-    }
+    tell("onAttemptStarted", listener -> listener.onAttemptStarted(run));
   }
 
   private void notifySucceeded(AttemptRun run) {
-    try {
-      config.listener.onAttemptSucceeded(run, Duration.ofNanos(now() - run.startNanos));
-    } catch (Throwable t) {
-      LOG.warn("HedgeListener.onAttemptSucceeded threw", t);
-    }
+    Duration ran = Duration.ofNanos(now() - run.startNanos);
+    tell("onAttemptSucceeded", listener -> listener.onAttemptSucceeded(run, ran));
     notifyFinished(run.index());
   }
 
   private void notifyFailed(AttemptRun run) {
-    try {
-      config.listener.onAttemptFailed(run, run.report());
-    } catch (Throwable t) {
-      LOG.warn("HedgeListener.onAttemptFailed threw", t);
-    }
+    AttemptReport report = run.report();
+    tell("onAttemptFailed", listener -> listener.onAttemptFailed(run, report));
   }
 
   private void notifyCancelled(AttemptRun run) {
-    try {
-      config.listener.onAttemptCancelled(run);
-    } catch (Throwable t) {
-      LOG.warn("HedgeListener.onAttemptCancelled threw", t);
-    }
+    tell("onAttemptCancelled", listener -> listener.onAttemptCancelled(run));
   }
 
   private void notifyFinished(int winner) {
@@ -511,11 +498,17 @@ public final class Race<T> {
         hedges++;
       }
     }
+    HedgeListener.CallSummary summary = new HedgeListener.CallSummary(
+        winner >= 0, n, hedges, winner, Duration.ofNanos(now() - startNanos));
+    tell("onCallFinished", listener -> listener.onCallFinished(summary));
+  }
+
+  /** Calls the listener; only called when there is one. Its exceptions are logged, never propagated. */
+  private void tell(String event, Consumer<HedgeListener> call) {
     try {
-      config.listener.onCallFinished(new HedgeListener.CallSummary(
-          winner >= 0, n, hedges, winner, Duration.ofNanos(now() - startNanos)));
+      call.accept(config.listener);
     } catch (Throwable t) {
-      LOG.warn("HedgeListener.onCallFinished threw", t);
+      LOG.warn("HedgeListener.{} threw", event, t);
     }
   }
 
