@@ -321,6 +321,7 @@ public final class Race<T> {
   // ---------------------------------------------------------------- waiting and the clock
 
   private T await() throws InterruptedException {
+    spinBriefly();
     boolean interrupted = false;
     Object r;
     for (;;) {
@@ -352,6 +353,38 @@ public final class Race<T> {
     }
     return valueOf(r);
   }
+
+  /**
+   * Gives attempts that end within microseconds the chance to decide the call before the caller parks:
+   * waking a parked platform thread costs tens of microseconds on small VMs, and a virtual caller's timed
+   * park costs a timer. A virtual caller yields its carrier to the attempts; a platform caller spins for
+   * a few microseconds, on multiprocessors only. Whether spinning pays is learnt per policy
+   * ({@link SpinAdvisor}), so a policy whose calls take milliseconds soon stops spinning.
+   */
+  private void spinBriefly() {
+    SpinAdvisor advisor = config.spinAdvisor;
+    if (!advisor.shouldSpin()) {
+      return;
+    }
+    if (Thread.currentThread().isVirtual()) {
+      for (int i = 0; i < VIRTUAL_YIELDS && result == null; i++) {
+        Thread.yield();
+      }
+    } else if (MULTIPROCESSOR) {
+      long deadline = System.nanoTime() + PLATFORM_SPIN_NANOS;
+      for (int i = 1; result == null; i++) {
+        Thread.onSpinWait();
+        if ((i & 63) == 0 && System.nanoTime() - deadline > 0) {
+          break;
+        }
+      }
+    }
+    advisor.record(result != null);
+  }
+
+  private static final boolean MULTIPROCESSOR = Runtime.getRuntime().availableProcessors() > 1;
+  private static final int VIRTUAL_YIELDS = 2;
+  private static final long PLATFORM_SPIN_NANOS = 10_000;
 
   /** The timer thread of an asynchronous call with delays or timeouts. */
   private void watchClock() {

@@ -31,6 +31,8 @@ public final class RaceConfig {
   final boolean copyMdc;
   final long timeoutNanos;
   final long attemptTimeoutNanos;
+  /** Whether callers of this policy should spin before parking; the only mutable part, a heuristic. */
+  final SpinAdvisor spinAdvisor = new SpinAdvisor();
   /** Whether a call needs someone to watch the clock: a positive hedge delay or a timeout. */
   final boolean timed;
   /** How many attempts start together at the start of a call (zero delays chain). */
