@@ -40,17 +40,19 @@ public class AllAttemptsFailedException extends RuntimeException {
    * @param attempts one report per attempt that started, in attempt order; copied
    * @throws NullPointerException if {@code attempts} or an element is null
    */
+  @SuppressWarnings("this-escape")
   protected AllAttemptsFailedException(String reason, List<AttemptReport> attempts) {
     this(reason, List.copyOf(attempts), failuresOf(attempts));
   }
 
+  @SuppressWarnings("this-escape") // addSuppressed is final and only records the failure
   private AllAttemptsFailedException(String reason, List<AttemptReport> attempts, List<Throwable> failures) {
     super(message(reason, attempts), failures.isEmpty() ? null : failures.get(0));
     this.attempts = attempts;
     this.failures = failures;
     for (int i = 1; i < failures.size(); i++) {
       Throwable failure = failures.get(i);
-      if (failure != this && failure != getCause()) {
+      if (failure != failures.get(0)) { // the cause; a throwable cannot suppress itself
         addSuppressed(failure);
       }
     }

@@ -466,6 +466,7 @@ public final class Race<T> {
   }
 
   /** Completes the future with the outcome {@code r}, which is decided. */
+  @SuppressWarnings("unchecked")
   void settleInto(RaceFuture<T> f, Object r) {
     if (r instanceof Ended ended) {
       f.settleExceptionally(ended.exception(config));
