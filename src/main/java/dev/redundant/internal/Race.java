@@ -178,6 +178,11 @@ public final class Race<T> {
     if (config.listener != null) {
       notifyStarted(run);
     }
+    if (trigger == Trigger.FAILOVER && config.timed) {
+      // Guard against race with the clock watcher: it may have parked without a deadline while no
+      // attempt was active, and this attempt may have an attempt timeout or hedge to watch.
+      LockSupport.unpark(waiter);
+    }
     try {
       config.executor.execute(run);
     } catch (Throwable rejected) {
@@ -488,19 +493,35 @@ public final class Race<T> {
     }
   }
 
+  /**
+   * Gives the attempt's thread the caller's MDC (an empty one if the caller had none), unless the policy
+   * does not copy the MDC, or the caller had none and the thread is a fresh one of the library's.
+   *
+   * @return the thread's previous MDC (empty map for none), to restore; or null if nothing was changed
+   */
   Object installMdc() {
-    if (mdc == null) {
+    if (mdc == null && !(config.copyMdc && !config.ownThreads)) {
       return null;
     }
     Map<String, String> previous = MDC.getCopyOfContextMap();
-    MDC.setContextMap(mdc);
+    if (mdc == null) {
+      MDC.clear();
+    } else {
+      MDC.setContextMap(mdc);
+    }
     return previous == null ? Map.of() : previous;
   }
 
   @SuppressWarnings("unchecked")
   void restoreMdc(Object previous) {
-    if (previous != null) {
-      MDC.setContextMap((Map<String, String>) previous);
+    if (previous == null) {
+      return;
+    }
+    Map<String, String> map = (Map<String, String>) previous;
+    if (map.isEmpty()) {
+      MDC.clear();
+    } else {
+      MDC.setContextMap(map);
     }
   }
 

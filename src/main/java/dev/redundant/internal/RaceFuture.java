@@ -1,10 +1,14 @@
 package dev.redundant.internal;
 
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * The future of an asynchronous call. Cancelling it, or completing it from outside (including
- * {@link #orTimeout}), ends the call and interrupts every attempt still running; plain
+ * {@link #orTimeout}, {@link #completeAsync}, {@code obtrude...}), ends the call and interrupts every attempt still running; plain
  * {@link CompletableFuture#cancel(boolean)} would interrupt nothing.
  */
 final class RaceFuture<T> extends CompletableFuture<T> {
@@ -29,6 +33,33 @@ final class RaceFuture<T> extends CompletableFuture<T> {
     boolean completed = super.completeExceptionally(ex);
     race.abort();
     return completed;
+  }
+
+  @Override
+  public void obtrudeValue(T value) {
+    super.obtrudeValue(value);
+    race.abort();
+  }
+
+  @Override
+  public void obtrudeException(Throwable ex) {
+    super.obtrudeException(ex);
+    race.abort();
+  }
+
+  /** Completes through {@link #complete}, so that the call ends: the JDK's version bypasses it. */
+  @Override
+  public CompletableFuture<T> completeAsync(Supplier<? extends T> supplier, Executor executor) {
+    Objects.requireNonNull(supplier, "supplier");
+    Objects.requireNonNull(executor, "executor");
+    executor.execute(() -> {
+      try {
+        complete(supplier.get());
+      } catch (Throwable t) {
+        completeExceptionally(t instanceof CompletionException ? t : new CompletionException(t));
+      }
+    });
+    return this;
   }
 
   void settle(Object outcome) {
