@@ -269,8 +269,7 @@ public final class HedgeBuilder<T> {
       delayNanos[i] = RaceConfig.saturatedNanos(d);
     }
     RaceConfig config = new RaceConfig(maxAttempts, delayNanos, timeout, attemptTimeout, fatal,
-        (Predicate<Object>) reject, waitForLosers, listener, executor,
-        executor == VIRTUAL_THREAD_PER_ATTEMPT, timeSource, copyMdc);
+        (Predicate<Object>) reject, waitForLosers, listener, executor, timeSource, copyMdc);
     return new Hedge<>(config, describe(delayNanos));
   }
 

@@ -494,13 +494,14 @@ public final class Race<T> {
   }
 
   /**
-   * Gives the attempt's thread the caller's MDC (an empty one if the caller had none), unless the policy
-   * does not copy the MDC, or the caller had none and the thread is a fresh one of the library's.
+   * Gives the attempt's thread the caller's MDC, an empty one if the caller had none (even a fresh
+   * thread may have inherited one, from a failed attempt that started it), unless the policy does not
+   * copy the MDC.
    *
    * @return the thread's previous MDC (empty map for none), to restore; or null if nothing was changed
    */
   Object installMdc() {
-    if (mdc == null && !(config.copyMdc && !config.ownThreads)) {
+    if (!config.copyMdc) {
       return null;
     }
     Map<String, String> previous = MDC.getCopyOfContextMap();

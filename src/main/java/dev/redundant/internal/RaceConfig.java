@@ -29,8 +29,6 @@ public final class RaceConfig {
   final Executor executor;
   final TimeSource timeSource;
   final boolean copyMdc;
-  /** Whether attempts run on fresh threads of the library's own (a virtual thread per attempt). */
-  final boolean ownThreads;
   final long timeoutNanos;
   final long attemptTimeoutNanos;
   /** Whether callers of this policy should spin before parking; the only mutable part, a heuristic. */
@@ -43,8 +41,7 @@ public final class RaceConfig {
   /** Takes the settings as validated by the builder; {@code delayNanos} is not copied. */
   public RaceConfig(int maxAttempts, long[] delayNanos, Duration timeout, Duration attemptTimeout,
       Predicate<? super Throwable> fatal, Predicate<Object> reject, boolean waitForLosers,
-      HedgeListener listener, Executor executor, boolean ownThreads, TimeSource timeSource,
-      boolean copyMdc) {
+      HedgeListener listener, Executor executor, TimeSource timeSource, boolean copyMdc) {
     this.maxAttempts = maxAttempts;
     this.delayNanos = delayNanos;
     this.timeout = timeout;
@@ -56,7 +53,6 @@ public final class RaceConfig {
     this.executor = executor;
     this.timeSource = timeSource;
     this.copyMdc = copyMdc;
-    this.ownThreads = ownThreads;
     this.timeoutNanos = timeout == null ? NEVER : saturatedNanos(timeout);
     this.attemptTimeoutNanos = attemptTimeout == null ? NEVER : saturatedNanos(attemptTimeout);
     boolean hedgeTimer = false;
