@@ -1,0 +1,149 @@
+package dev.redundant.bench;
+
+import dev.redundant.Hedge;
+import dev.redundant.Redundant;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The goal ratios measured in pairs, to cancel the drift of a noisy machine: in one JVM, batches of
+ * {@link Callers#BATCH} operations of the library (A) and of its baseline (B) alternate (ABBA order), from
+ * the same caller type, and each round gives one ratio A/B. Reports the median ratio and its
+ * interquartile range over the rounds, after a warm-up of the same alternation. The operations are those
+ * of {@link RaceBenchmark}. On this kind of machine (2 shared vCPUs), one JMH run's ratio can be off by
+ * 2x either way: judge the goals by these medians, and read JMH for absolute times and bytes per call.
+ *
+ * <pre>
+ * java -cp target/benchmarks.jar dev.redundant.bench.PairedRatios [rounds] [warmupSeconds] [callers] [pairs]
+ *   callers: platform,virtual (default both); pairs: a regex over fs2_invokeAny, fs1_vtStartJoin,
+ *   hedged_fs1, fs2_cfAnyOf (default all)
+ * </pre>
+ */
+public final class PairedRatios {
+
+  /** One operation on input {@code in}; returns the value to sink. */
+  @FunctionalInterface
+  interface Op {
+    Object run(int in) throws Exception;
+  }
+
+  private record Pair(String key, String label, Op a, Op b) {}
+
+  private static volatile int sink;
+  private static int next;
+
+  private PairedRatios() {}
+
+  public static void main(String[] args) throws Exception {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 40;
+    int warmupSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+    List<String> callers = List.of((args.length > 2 ? args[2] : "platform,virtual").split(","));
+    String pairFilter = args.length > 3 ? args[3] : ".*";
+    System.out.printf(Locale.ROOT, "PairedRatios: %d rounds of %d + %d operations per pair and caller type,"
+            + " after %d s of warm-up; java %s, %d cpus%n", rounds, Callers.BATCH, Callers.BATCH,
+        warmupSeconds, Runtime.version(), Runtime.getRuntime().availableProcessors());
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      Hedge<Integer> hedged = Hedge.<Integer>builder().maxAttempts(2).delay(Duration.ofSeconds(1)).build();
+      Op firstSuccess1 = in -> Redundant.firstSuccess(1, () -> in * 31);
+      Op firstSuccess2 = in -> Redundant.firstSuccess(2, () -> in * 31);
+      int[] out = new int[1];
+      List<Pair> pairs = List.of(
+          new Pair("fs2_invokeAny", "firstSuccess(2) / invokeAny(2)", firstSuccess2,
+              in -> executor.invokeAny(List.<Callable<Integer>>of(() -> in * 31, () -> in * 31 + 1))),
+          new Pair("fs1_vtStartJoin", "firstSuccess(1) / virtual thread start+join", firstSuccess1, in -> {
+            Thread t = Thread.startVirtualThread(() -> out[0] = in * 31);
+            t.join();
+            return out[0];
+          }),
+          new Pair("hedged_fs1", "hedged, first wins / firstSuccess(1)",
+              in -> hedged.call(attempt -> in * 31 + attempt.index()), firstSuccess1),
+          new Pair("fs2_cfAnyOf", "firstSuccess(2) / CompletableFuture anyOf(2)", firstSuccess2, in -> {
+            CompletableFuture<Integer> a = CompletableFuture.supplyAsync(() -> in * 31, executor);
+            CompletableFuture<Integer> b = CompletableFuture.supplyAsync(() -> in * 31 + 1, executor);
+            Object winner = CompletableFuture.anyOf(a, b).join();
+            a.cancel(true);
+            b.cancel(true);
+            return winner;
+          }));
+      for (String caller : callers) {
+        boolean virtual = Callers.isVirtual(caller);
+        for (Pair pair : pairs) {
+          if (!pair.key.matches(pairFilter)) {
+            continue;
+          }
+          measure(pair, caller, virtual, rounds, warmupSeconds);
+        }
+      }
+    }
+  }
+
+  private static void measure(Pair pair, String caller, boolean virtual, int rounds, int warmupSeconds)
+      throws Exception {
+    long warmupEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
+    while (System.nanoTime() < warmupEnd) {
+      batch(pair.a, virtual);
+      batch(pair.b, virtual);
+    }
+    double[] ratios = new double[rounds];
+    double[] aNs = new double[rounds];
+    double[] bNs = new double[rounds];
+    for (int r = 0; r < rounds; r++) {
+      long a;
+      long b;
+      if ((r & 1) == 0) {
+        a = batch(pair.a, virtual);
+        b = batch(pair.b, virtual);
+      } else {
+        b = batch(pair.b, virtual);
+        a = batch(pair.a, virtual);
+      }
+      aNs[r] = a / (double) Callers.BATCH;
+      bNs[r] = b / (double) Callers.BATCH;
+      ratios[r] = a / (double) b;
+    }
+    double[] sorted = ratios.clone();
+    Arrays.sort(sorted);
+    double median = quantile(sorted, 0.5);
+    double p25 = quantile(sorted, 0.25);
+    double p75 = quantile(sorted, 0.75);
+    double aMedian = quantile(sortedCopy(aNs), 0.5);
+    double bMedian = quantile(sortedCopy(bNs), 0.5);
+    System.out.printf(Locale.ROOT, "caller=%-8s %-46s median %.2fx  (IQR %.2f-%.2f)  A %,.0f ns/op  B %,.0f"
+        + " ns/op (medians)%n", caller, pair.label, median, p25, p75, aMedian, bMedian);
+    String k = "paired." + pair.key + "." + caller;
+    System.out.printf(Locale.ROOT, "RESULT %1$s.median=%2$.3f %1$s.p25=%3$.3f %1$s.p75=%4$.3f %1$s.aNs=%5$.0f"
+        + " %1$s.bNs=%6$.0f%n", k, median, p25, p75, aMedian, bMedian);
+  }
+
+  /** Runs one batch of {@code op} from the caller type; returns the elapsed nanoseconds. */
+  private static long batch(Op op, boolean virtual) throws Exception {
+    long start = System.nanoTime();
+    Callers.run(virtual, () -> {
+      int acc = 0;
+      for (int i = 0; i < Callers.BATCH; i++) {
+        acc += op.run(next++).hashCode();
+      }
+      sink = acc;
+    });
+    return System.nanoTime() - start;
+  }
+
+  private static double[] sortedCopy(double[] values) {
+    double[] copy = values.clone();
+    Arrays.sort(copy);
+    return copy;
+  }
+
+  private static double quantile(double[] sorted, double q) {
+    double pos = q * (sorted.length - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = Math.min(sorted.length - 1, lo + 1);
+    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+  }
+}
