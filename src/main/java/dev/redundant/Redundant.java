@@ -6,7 +6,6 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Races identical attempts of a task: the simplest use of the library.
@@ -38,9 +37,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * Nothing needs to be shut down.
  */
 public final class Redundant {
-  /** firstSuccess policies by n, built on first use: the simple API is a thin call of {@link Hedge}. */
-  private static final AtomicReferenceArray<Hedge<Object>> FIRST_SUCCESS =
-      new AtomicReferenceArray<>(Hedge.MAX_ATTEMPTS + 1);
+  /** firstSuccess policies by n: the simple API is a thin call of {@link Hedge}. */
+  private static final Hedge<?>[] FIRST_SUCCESS = new Hedge<?>[Hedge.MAX_ATTEMPTS + 1];
+
+  static {
+    for (int n = 1; n <= Hedge.MAX_ATTEMPTS; n++) {
+      FIRST_SUCCESS[n] = Hedge.builder().maxAttempts(n).delay(Duration.ZERO).build();
+    }
+  }
 
   private Redundant() {}
 
@@ -81,11 +85,6 @@ public final class Redundant {
     requireArgument(n >= 1 && n <= Hedge.MAX_ATTEMPTS, "n must be between 1 and %s, was %s",
         Hedge.MAX_ATTEMPTS, n);
     requireNonNull(task, "task");
-    Hedge<Object> hedge = FIRST_SUCCESS.get(n);
-    if (hedge == null) {
-      hedge = Hedge.builder().maxAttempts(n).delay(Duration.ZERO).build();
-      FIRST_SUCCESS.compareAndSet(n, null, hedge);
-    }
-    return (Hedge<T>) hedge;
+    return (Hedge<T>) FIRST_SUCCESS[n];
   }
 }

@@ -79,7 +79,7 @@ public final class Race<T> {
   private volatile int started;
   /** Attempts that failed (failed, rejected, timed out, not launched). */
   private volatile int failed;
-  /** Attempts whose run has not returned yet. */
+  /** Attempts whose run has not returned yet; counted only for waitForLosers. */
   private volatile int running;
   /** Start time of the latest attempt: the next hedge delay counts from it. */
   private volatile long lastStartNanos;
@@ -111,7 +111,7 @@ public final class Race<T> {
     }
     Race<T> race = new Race<>(config, task, plainCallable, null);
     race.waiter = Thread.currentThread();
-    race.launchNext(Trigger.FIRST);
+    race.begin();
     return race.await();
   }
 
@@ -129,7 +129,7 @@ public final class Race<T> {
     future.race = race;
     Thread timer = config.timed ? Thread.ofVirtual().unstarted(race::watchClock) : null;
     race.waiter = timer;
-    race.launchNext(Trigger.FIRST);
+    race.begin();
     if (timer != null && race.result == null) {
       timer.start();
     }
@@ -137,6 +137,37 @@ public final class Race<T> {
   }
 
   // ---------------------------------------------------------------- starting attempts
+
+  /**
+   * Starts the attempts that start with the call: the first, and every following one whose hedge delay
+   * is zero. No attempt has run yet, so nothing can race with the reservation or the publication: the
+   * runs are published with plain stores before the volatile write of {@code started}, and each attempt
+   * sees them through the happens-before of {@link java.util.concurrent.Executor#execute}.
+   */
+  private void begin() {
+    int together = config.startTogether;
+    for (int i = 0; i < together; i++) {
+      runs[i] = new AttemptRun(this, i, i == 0 ? Trigger.FIRST : Trigger.HEDGE, startNanos);
+    }
+    if (config.timed) {
+      lastStartNanos = startNanos;
+    }
+    if (config.waitForLosers) {
+      RUNNING.getAndAdd(this, together);
+    }
+    started = together;
+    for (int i = 0; i < together; i++) {
+      AttemptRun run = runs[i];
+      // Guard against race with an attempt that already ended the call (a fatal failure, or a rejected
+      // launch that used up every attempt): the rest must not start.
+      if (i > 0 && result != null) {
+        run.cancel(Outcome.CANCELLED, null);
+        runEnded();
+        continue;
+      }
+      execute(run);
+    }
+  }
 
   /** Starts the next attempt, then every following attempt whose hedge delay is zero. */
   private void launchNext(Trigger trigger) {
@@ -165,8 +196,12 @@ public final class Race<T> {
 
   private void launch(int index, Trigger trigger) {
     AttemptRun run = new AttemptRun(this, index, trigger, now());
-    RUNNING.getAndAdd(this, 1);
-    lastStartNanos = run.startNanos;
+    if (config.waitForLosers) {
+      RUNNING.getAndAdd(this, 1);
+    }
+    if (config.timed) {
+      lastStartNanos = run.startNanos;
+    }
     RUNS.setVolatile(runs, index, run);
     // Guard against race with end(): it cancels the attempts it sees published after deciding; one
     // published later must see the decision here (both sides use volatile accesses).
@@ -175,13 +210,17 @@ public final class Race<T> {
       runEnded();
       return;
     }
-    if (config.listener != null) {
-      notifyStarted(run);
-    }
     if (trigger == Trigger.FAILOVER && config.timed) {
       // Guard against race with the clock watcher: it may have parked without a deadline while no
       // attempt was active, and this attempt may have an attempt timeout or hedge to watch.
       LockSupport.unpark(waiter);
+    }
+    execute(run);
+  }
+
+  private void execute(AttemptRun run) {
+    if (config.listener != null) {
+      notifyStarted(run);
     }
     try {
       config.executor.execute(run);
@@ -256,7 +295,7 @@ public final class Race<T> {
 
   /** The run of an attempt returned. */
   void runEnded() {
-    if ((int) RUNNING.getAndAdd(this, -1) == 1 && config.waitForLosers) {
+    if (config.waitForLosers && (int) RUNNING.getAndAdd(this, -1) == 1) {
       Object r = result;
       if (r != null && r != DECIDING) {
         deliver(); // the last loser ended: the call may return now
@@ -276,7 +315,7 @@ public final class Race<T> {
       return false;
     }
     cancelOthers(null);
-    result = new Ended(kind, fatalFailure, reports());
+    result = kind == Ended.ABORTED ? Ended.BY_CALLER : new Ended(kind, fatalFailure, reports());
     deliver();
     if (config.listener != null) {
       notifyFinished(-1);
@@ -473,6 +512,9 @@ public final class Race<T> {
   /** Completes the future with the outcome {@code r}, which is decided. */
   @SuppressWarnings("unchecked")
   void settleInto(RaceFuture<T> f, Object r) {
+    if (r == Ended.BY_CALLER) {
+      return; // the future was cancelled or completed by its holder
+    }
     if (r instanceof Ended ended) {
       f.settleExceptionally(ended.exception(config));
     } else {
@@ -505,10 +547,12 @@ public final class Race<T> {
       return null;
     }
     Map<String, String> previous = MDC.getCopyOfContextMap();
-    if (mdc == null) {
+    if (mdc != null) {
+      MDC.setContextMap(mdc);
+    } else if (previous != null) {
       MDC.clear();
     } else {
-      MDC.setContextMap(mdc);
+      return null; // neither the caller nor this thread has an MDC: nothing to change or restore
     }
     return previous == null ? Map.of() : previous;
   }
@@ -574,6 +618,8 @@ public final class Race<T> {
     static final int FATAL = 1;
     static final int TIMEOUT = 2;
     static final int ABORTED = 3;
+    /** The caller gave up: it throws InterruptedException, or its future is complete already. */
+    static final Ended BY_CALLER = new Ended(ABORTED, null, List.of());
 
     RuntimeException exception(RaceConfig config) {
       return switch (kind) {
