@@ -227,6 +227,31 @@ class HedgeExecutorTest {
     NEVER_LOOKS,
   }
 
+  /** A losing attempt of the given kind: it opens {@code loserIn}, then waits for its interrupt. */
+  private static ScriptedTask.Step<String> loser(Loser kind, CountDownLatch loserIn) {
+    return entry -> {
+      loserIn.countDown();
+      switch (kind) {
+        case PROPAGATES -> Thread.sleep(Duration.ofMinutes(10));
+        case RESTORES_THE_FLAG -> {
+          try {
+            Thread.sleep(Duration.ofMinutes(10));
+          } catch (InterruptedException e) {
+            entry.task().noteInterrupted(entry.index());
+            Thread.currentThread().interrupt();
+          }
+        }
+        case NEVER_LOOKS -> {
+          while (!Thread.currentThread().isInterrupted()) {
+            Thread.onSpinWait();
+          }
+          entry.task().noteInterrupted(entry.index()); // returns with the interrupt status set
+        }
+      }
+      return "loser";
+    };
+  }
+
   @ParameterizedTest
   @EnumSource(Loser.class)
   void aPooledThreadCarriesNoInterruptIntoItsNextTask(Loser kind) throws Exception {
@@ -234,27 +259,7 @@ class HedgeExecutorTest {
     CountDownLatch loserIn = new CountDownLatch(1);
     ScriptedTask<String> task = new ScriptedTask<String>()
         .on(0, after(loserIn, value("winner")))
-        .on(1, entry -> {
-          loserIn.countDown();
-          switch (kind) {
-            case PROPAGATES -> Thread.sleep(Duration.ofMinutes(10));
-            case RESTORES_THE_FLAG -> {
-              try {
-                Thread.sleep(Duration.ofMinutes(10));
-              } catch (InterruptedException e) {
-                entry.task().noteInterrupted(entry.index());
-                Thread.currentThread().interrupt();
-              }
-            }
-            case NEVER_LOOKS -> {
-              while (!Thread.currentThread().isInterrupted()) {
-                Thread.onSpinWait();
-              }
-              entry.task().noteInterrupted(entry.index()); // returns with the interrupt status set
-            }
-          }
-          return "loser";
-        });
+        .on(1, loser(kind, loserIn));
     Hedge<String> hedge = Hedge.<String>builder().maxAttempts(2).delay(Duration.ZERO).executor(pool).build();
 
     assertThat(hedge.call(task)).isEqualTo("winner");
@@ -271,27 +276,7 @@ class HedgeExecutorTest {
       CountDownLatch loserIn = new CountDownLatch(1);
       ScriptedTask<String> task = new ScriptedTask<String>()
           .on(0, after(loserIn, value("winner")))
-          .on(1, entry -> {
-            loserIn.countDown();
-            switch (kind) {
-              case PROPAGATES -> Thread.sleep(Duration.ofMinutes(10));
-              case RESTORES_THE_FLAG -> {
-                try {
-                  Thread.sleep(Duration.ofMinutes(10));
-                } catch (InterruptedException e) {
-                  entry.task().noteInterrupted(entry.index());
-                  Thread.currentThread().interrupt();
-                }
-              }
-              case NEVER_LOOKS -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                  Thread.onSpinWait();
-                }
-                entry.task().noteInterrupted(entry.index());
-              }
-            }
-            return "loser";
-          });
+          .on(1, loser(kind, loserIn));
       AtomicInteger executions = new AtomicInteger();
       Hedge<String> hedge = Hedge.<String>builder().maxAttempts(2).delay(Duration.ZERO)
           .executor(r -> {

@@ -33,6 +33,8 @@ class RedundantTest {
 
   /** An Error that an attempt throws: any Throwable is that attempt's failure. */
   static final class TaskError extends Error {
+    private static final long serialVersionUID = 1L;
+
     TaskError(String message) {
       super(message);
     }
