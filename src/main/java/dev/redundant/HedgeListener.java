@@ -20,6 +20,14 @@ public interface HedgeListener {
   default void onAttemptStarted(Attempt attempt) {}
 
   /**
+   * A hedge was started: an attempt begun while earlier ones still ran, because none had succeeded
+   * within its delay (or its delay was zero). Called after {@link #onAttemptStarted} for the same attempt.
+   *
+   * @param attempt the hedge; {@link Attempt#isHedge()} is true
+   */
+  default void onHedgeStarted(Attempt attempt) {}
+
+  /**
    * An attempt succeeded and its value won the call.
    *
    * @param attempt the winning attempt

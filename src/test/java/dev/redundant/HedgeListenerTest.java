@@ -28,6 +28,7 @@ class HedgeListenerTest {
   /** Records every event. */
   static final class Recorder implements HedgeListener {
     final List<Integer> started = new CopyOnWriteArrayList<>();
+    final List<Integer> hedges = new CopyOnWriteArrayList<>();
     final List<Integer> succeeded = new CopyOnWriteArrayList<>();
     final List<Duration> succeededAfter = new CopyOnWriteArrayList<>();
     final List<AttemptReport> failed = new CopyOnWriteArrayList<>();
@@ -37,6 +38,12 @@ class HedgeListenerTest {
     @Override
     public void onAttemptStarted(Attempt attempt) {
       started.add(attempt.index());
+    }
+
+    @Override
+    public void onHedgeStarted(Attempt attempt) {
+      assertThat(started).contains(attempt.index()); // after onAttemptStarted
+      hedges.add(attempt.index());
     }
 
     @Override
@@ -87,6 +94,7 @@ class HedgeListenerTest {
     assertThat(result.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("winner");
     patiently().until(() -> events.finished.size() == 1 && events.cancelled.size() == 1);
     assertThat(events.started).containsExactly(0, 1, 2);
+    assertThat(events.hedges).containsExactly(2); // attempt 1 was a failover
     assertThat(events.failed).containsExactly(new AttemptReport(0, Outcome.FAILED, Duration.ZERO, e0));
     assertThat(events.succeeded).containsExactly(1);
     assertThat(events.succeededAfter).containsExactly(Duration.ofSeconds(3));
@@ -106,6 +114,7 @@ class HedgeListenerTest {
     })).failure();
     patiently().until(() -> events.finished.size() == 1);
     assertThat(events.started).containsExactlyInAnyOrder(0, 1);
+    assertThat(events.hedges).containsExactly(1);
     assertThat(events.failed).extracting(AttemptReport::index).containsExactlyInAnyOrder(0, 1);
     assertThat(events.succeeded).isEmpty();
     assertThat(events.cancelled).isEmpty();

@@ -572,6 +572,9 @@ public final class Race<T> {
 
   private void notifyStarted(AttemptRun run) {
     tell("onAttemptStarted", listener -> listener.onAttemptStarted(run));
+    if (run.isHedge()) {
+      tell("onHedgeStarted", listener -> listener.onHedgeStarted(run));
+    }
   }
 
   private void notifySucceeded(AttemptRun run) {
