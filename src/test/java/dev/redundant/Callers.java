@@ -5,7 +5,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Runs a test body on a new platform or virtual thread, so that both kinds of callers are covered. */
+/**
+ * How a test makes a call: synchronously from a new platform or virtual thread, or with {@code callAsync}.
+ * One enum for every test, so that each kind of caller is covered the same way. Tests of a synchronous
+ * body use {@code @EnumSource(names = {"PLATFORM", "VIRTUAL"})}.
+ */
 final class Callers {
   private Callers() {}
 
@@ -15,16 +19,30 @@ final class Callers {
     T run() throws Throwable;
   }
 
-  /** The kind of thread that makes the call. */
+  /** How the call is made: {@code call} from a platform or a virtual thread, or {@code callAsync}. */
   enum Caller {
     PLATFORM,
-    VIRTUAL;
+    VIRTUAL,
+    ASYNC;
 
     Thread unstarted(Runnable r) {
-      return this == PLATFORM ? Thread.ofPlatform().daemon().unstarted(r) : Thread.ofVirtual().unstarted(r);
+      return switch (this) {
+        case PLATFORM -> Thread.ofPlatform().daemon().unstarted(r);
+        case VIRTUAL -> Thread.ofVirtual().unstarted(r);
+        case ASYNC -> throw new IllegalStateException(
+            "ASYNC makes no caller thread: use start(hedge, task), or @EnumSource(names = {\"PLATFORM\", \"VIRTUAL\"})");
+      };
     }
 
-    /** Starts {@code body} on a new thread of this kind. */
+    /** Makes the call: {@code hedge.call(task)} on a new thread of this kind, or {@code hedge.callAsync(task)}. */
+    <T> CompletableFuture<T> start(Hedge<T> hedge, AttemptTask<T> task) {
+      if (this == ASYNC) {
+        return hedge.callAsync(task);
+      }
+      return start(() -> hedge.call(task)).result();
+    }
+
+    /** Starts {@code body} on a new thread of this kind; not for {@link #ASYNC}. */
     <T> Running<T> start(Body<T> body) {
       CompletableFuture<T> result = new CompletableFuture<>();
       CompletableFuture<Boolean> interruptedAtEnd = new CompletableFuture<>();

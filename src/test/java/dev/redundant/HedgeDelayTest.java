@@ -27,25 +27,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** When attempts start: zero and positive delays, failover, staggering, the attempt context. */
 class HedgeDelayTest {
 
-  /** A synchronous call made from a platform or virtual thread, or an asynchronous call. */
-  enum Mode {
-    SYNC_PLATFORM,
-    SYNC_VIRTUAL,
-    ASYNC;
-
-    <T> CompletableFuture<T> start(Hedge<T> hedge, AttemptTask<T> task) {
-      if (this == ASYNC) {
-        return hedge.callAsync(task);
-      }
-      Caller caller = this == SYNC_PLATFORM ? Caller.PLATFORM : Caller.VIRTUAL;
-      Running<T> running = caller.start(() -> hedge.call(task));
-      return running.result();
-    }
-  }
-
   @ParameterizedTest
-  @EnumSource(Mode.class)
-  void aZeroDelayStartsEveryAttemptAtOnce(Mode mode) throws Exception {
+  @EnumSource(Caller.class)
+  void aZeroDelayStartsEveryAttemptAtOnce(Caller caller) throws Exception {
     int n = 3;
     CyclicBarrier barrier = new CyclicBarrier(n);
     Set<Thread> threads = ConcurrentHashMap.newKeySet();
@@ -56,7 +40,7 @@ class HedgeDelayTest {
     });
     Hedge<Integer> hedge = Hedge.<Integer>builder().maxAttempts(n).delay(Duration.ZERO).build();
 
-    assertThat(mode.start(hedge, task).get(30, TimeUnit.SECONDS)).isBetween(0, n - 1);
+    assertThat(caller.start(hedge, task).get(30, TimeUnit.SECONDS)).isBetween(0, n - 1);
     assertThat(threads).hasSize(n).allSatisfy(t -> assertThat(t.isVirtual()).isTrue());
     assertThat(task.attempts.get(0).trigger()).isEqualTo(Trigger.FIRST);
     assertThat(task.attempts.get(0).isHedge()).isFalse();
@@ -68,24 +52,24 @@ class HedgeDelayTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
-  void aPositiveDelayStartsTheNextAttemptOnlyWhenItElapses(Mode mode) throws Exception {
+  @EnumSource(Caller.class)
+  void aPositiveDelayStartsTheNextAttemptOnlyWhenItElapses(Caller caller) throws Exception {
     ManualTimeSource time = new ManualTimeSource();
     ScriptedTask<String> task = new ScriptedTask<String>()
         .on(2, value("third"))
         .otherwise(hang());
     Hedge<String> hedge = Hedge.<String>builder()
         .maxAttempts(3).delay(Duration.ofSeconds(1)).timeSource(time).build();
-    CompletableFuture<String> result = mode.start(hedge, task);
+    CompletableFuture<String> result = caller.start(hedge, task);
 
     task.awaitStarted(1);
-    patiently().until(() -> time.waiters() == 1); // the call waits for the clock
+    time.awaitWaiters(1); // the call waits for the clock
     assertThat(task.started).hasValue(1);
     assertThat(result).isNotDone();
 
     time.advance(Duration.ofSeconds(1));
     task.awaitStarted(2);
-    patiently().until(() -> time.waiters() == 1);
+    time.awaitWaiters(1);
     assertThat(task.started).hasValue(2);
 
     time.advance(Duration.ofSeconds(1));
@@ -105,8 +89,8 @@ class HedgeDelayTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
-  void aFailureStartsTheNextAttemptAtOnceWithoutTheClockMoving(Mode mode) throws Exception {
+  @EnumSource(Caller.class)
+  void aFailureStartsTheNextAttemptAtOnceWithoutTheClockMoving(Caller caller) throws Exception {
     ManualTimeSource time = new ManualTimeSource();
     ScriptedTask<String> task = new ScriptedTask<String>()
         .on(0, fail(new IOException("down")))
@@ -115,7 +99,7 @@ class HedgeDelayTest {
     Hedge<String> hedge = Hedge.<String>builder()
         .maxAttempts(3).delay(Duration.ofHours(1)).timeSource(time).build();
 
-    assertThat(mode.start(hedge, task).get(30, TimeUnit.SECONDS)).isEqualTo("third");
+    assertThat(caller.start(hedge, task).get(30, TimeUnit.SECONDS)).isEqualTo("third");
     assertThat(task.started).hasValue(3);
     assertThat(task.attempts.get(1).trigger()).isEqualTo(Trigger.FAILOVER);
     assertThat(task.attempts.get(2).trigger()).isEqualTo(Trigger.FAILOVER);
@@ -124,16 +108,16 @@ class HedgeDelayTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
-  void aPerAttemptDelayStaggersTheHedges(Mode mode) throws Exception {
-    ProbedTimeSource time = new ProbedTimeSource();
+  @EnumSource(Caller.class)
+  void aPerAttemptDelayStaggersTheHedges(Caller caller) throws Exception {
+    ManualTimeSource time = new ManualTimeSource();
     ScriptedTask<String> task = new ScriptedTask<String>()
         .on(3, value("fourth"))
         .otherwise(hang());
     // attempt i starts i seconds after attempt i - 1
     Hedge<String> hedge = Hedge.<String>builder()
         .maxAttempts(4).delay(i -> Duration.ofSeconds(i)).timeSource(time).build();
-    CompletableFuture<String> result = mode.start(hedge, task);
+    CompletableFuture<String> result = caller.start(hedge, task);
 
     task.awaitStarted(1);
     time.awaitParkedUntil(Duration.ofSeconds(1));
@@ -142,7 +126,8 @@ class HedgeDelayTest {
 
     task.awaitStarted(2);
     time.awaitParkedUntil(Duration.ofSeconds(3));
-    time.advanceAndAwaitParkedUntil(Duration.ofSeconds(1), Duration.ofSeconds(3)); // t = 2: nothing due
+    time.advanceAndAwaitParked(Duration.ofSeconds(1));
+    time.awaitParkedUntil(Duration.ofSeconds(3)); // t = 2: nothing due
     assertThat(task.started).hasValue(2);
     time.advance(Duration.ofSeconds(1)); // t = 3: attempt 2
 
@@ -165,7 +150,7 @@ class HedgeDelayTest {
   @Test
   void theHedgeDelayCountsFromTheLatestAttemptsStart() throws Throwable {
     // attempt 0 fails at t = 0.5 s; attempt 1 (failover) starts then; attempt 2 is due 1 s after it
-    ProbedTimeSource time = new ProbedTimeSource();
+    ManualTimeSource time = new ManualTimeSource();
     CountDownLatch fail0 = new CountDownLatch(1);
     ScriptedTask<String> task = new ScriptedTask<String>()
         .on(0, after(fail0, fail(new IOException("down"))))
@@ -177,12 +162,14 @@ class HedgeDelayTest {
 
     task.awaitStarted(1);
     time.awaitParkedUntil(Duration.ofSeconds(1));
-    time.advanceAndAwaitParkedUntil(Duration.ofMillis(500), Duration.ofSeconds(1));
+    time.advanceAndAwaitParked(Duration.ofMillis(500));
+    time.awaitParkedUntil(Duration.ofSeconds(1));
     fail0.countDown();
     task.awaitStarted(2);
     task.awaitThreadEnded(0);
     // t = 1 s: 1 s after attempt 0, but only 0.5 s after attempt 1
-    time.advanceAndAwaitParkedUntil(Duration.ofMillis(500), Duration.ofMillis(1500));
+    time.advanceAndAwaitParked(Duration.ofMillis(500));
+    time.awaitParkedUntil(Duration.ofMillis(1500));
     assertThat(task.started).hasValue(2);
     time.advance(Duration.ofMillis(500));
 
@@ -195,7 +182,7 @@ class HedgeDelayTest {
 
   @Test
   void aZeroDelayAfterAPositiveOneStartsTogetherWithThePreviousHedge() throws Throwable {
-    ProbedTimeSource time = new ProbedTimeSource();
+    ManualTimeSource time = new ManualTimeSource();
     java.util.concurrent.CyclicBarrier hedges = new java.util.concurrent.CyclicBarrier(2);
     ScriptedTask<String> task = new ScriptedTask<String>()
         .on(0, hang())
@@ -240,8 +227,8 @@ class HedgeDelayTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
-  void neverMoreThanMaxAttemptsStart(Mode mode) throws Exception {
+  @EnumSource(Caller.class)
+  void neverMoreThanMaxAttemptsStart(Caller caller) throws Exception {
     ManualTimeSource time = new ManualTimeSource();
     AtomicInteger executed = new AtomicInteger();
     ScriptedTask<String> task = new ScriptedTask<String>()
@@ -254,7 +241,7 @@ class HedgeDelayTest {
           Thread.startVirtualThread(r);
         })
         .build();
-    CompletableFuture<String> result = mode.start(hedge, task);
+    CompletableFuture<String> result = caller.start(hedge, task);
     task.awaitStarted(2); // attempt 1 by failover
     for (int i = 0; i < 5; i++) {
       patiently().until(() -> time.waiters() == 1 || task.started.get() == 3);
@@ -270,7 +257,7 @@ class HedgeDelayTest {
     assertThat(executed).hasValue(3);
     assertThat(task.attempts.keySet()).containsExactlyInAnyOrder(0, 1, 2);
     result.cancel(true); // the async future ends the call; a sync caller is interrupted below
-    if (mode != Mode.ASYNC) {
+    if (caller != Caller.ASYNC) {
       // cancel on a plain CompletableFuture does nothing to the call: interrupt the attempts' way out
       task.threads.values().forEach(Thread::interrupt);
     }
@@ -278,15 +265,15 @@ class HedgeDelayTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
-  void allFailingAttemptsStartNoMoreThanMaxAttempts(Mode mode) throws Exception {
+  @EnumSource(Caller.class)
+  void allFailingAttemptsStartNoMoreThanMaxAttempts(Caller caller) throws Exception {
     AtomicInteger calls = new AtomicInteger();
     Hedge<String> hedge = Hedge.<String>builder().maxAttempts(5).delay(Duration.ofMillis(1)).build();
     AttemptTask<String> task = attempt -> {
       calls.incrementAndGet();
       throw new IOException("attempt " + attempt.index());
     };
-    CompletableFuture<String> result = mode.start(hedge, task);
+    CompletableFuture<String> result = caller.start(hedge, task);
     AllAttemptsFailedException all = RedundantAsyncTest.unwrap(result);
     assertThat(all.attempts()).extracting(AttemptReport::index).containsExactly(0, 1, 2, 3, 4);
     assertThat(calls).hasValue(5);

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.redundant.Attempt.Trigger;
 import dev.redundant.AttemptReport.Outcome;
-import dev.redundant.HedgeDelayTest.Mode;
+import dev.redundant.Callers.Caller;
 import dev.redundant.testing.ManualTimeSource;
 import java.io.IOException;
 import java.time.Duration;
@@ -22,23 +22,24 @@ import org.junit.jupiter.params.provider.EnumSource;
 class HedgeTimeoutTest {
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
-  void theCallTimeoutCancelsEveryAttemptAndCarriesTheFailuresSoFar(Mode mode) throws Exception {
-    ProbedTimeSource time = new ProbedTimeSource();
+  @EnumSource(Caller.class)
+  void theCallTimeoutCancelsEveryAttemptAndCarriesTheFailuresSoFar(Caller caller) throws Exception {
+    ManualTimeSource time = new ManualTimeSource();
     IOException e0 = new IOException("attempt 0");
     ScriptedTask<String> task = new ScriptedTask<String>()
         .on(0, fail(e0))
         .otherwise(hang());
     Hedge<String> hedge = Hedge.<String>builder().maxAttempts(3).delay(Duration.ofSeconds(1))
         .timeout(Duration.ofSeconds(5)).timeSource(time).build();
-    CompletableFuture<String> result = mode.start(hedge, task);
+    CompletableFuture<String> result = caller.start(hedge, task);
 
     task.awaitStarted(2); // attempt 1 by failover at t = 0
-    patiently().until(() -> time.waiters() == 1);
+    time.awaitWaiters(1);
     time.advance(Duration.ofSeconds(1)); // t = 1: hedge 2
     task.awaitStarted(3);
-    patiently().until(() -> time.waiters() == 1);
-    time.advanceAndAwaitParkedUntil(Duration.ofMillis(3999), Duration.ofSeconds(5)); // t = 4.999: nothing
+    time.awaitWaiters(1);
+    time.advanceAndAwaitParked(Duration.ofMillis(3999));
+    time.awaitParkedUntil(Duration.ofSeconds(5)); // t = 4.999: nothing
     assertThat(result).isNotDone();
     time.advance(Duration.ofMillis(1)); // t = 5: the timeout
 
@@ -59,13 +60,13 @@ class HedgeTimeoutTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
-  void aTimeoutBeforeAnyFailureHasNoFailures(Mode mode) throws Exception {
+  @EnumSource(Caller.class)
+  void aTimeoutBeforeAnyFailureHasNoFailures(Caller caller) throws Exception {
     ManualTimeSource time = new ManualTimeSource();
     ScriptedTask<String> task = new ScriptedTask<String>().otherwise(hang());
     Hedge<String> hedge = Hedge.<String>builder().maxAttempts(2).delay(Duration.ZERO)
         .timeout(Duration.ofSeconds(1)).timeSource(time).build();
-    CompletableFuture<String> result = mode.start(hedge, task);
+    CompletableFuture<String> result = caller.start(hedge, task);
     task.awaitStarted(2);
     time.advance(Duration.ofSeconds(2));
 
@@ -78,20 +79,20 @@ class HedgeTimeoutTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
-  void anAttemptPastItsTimeoutIsCancelledAndTheNextStartsAtOnce(Mode mode) throws Exception {
+  @EnumSource(Caller.class)
+  void anAttemptPastItsTimeoutIsCancelledAndTheNextStartsAtOnce(Caller caller) throws Exception {
     ManualTimeSource time = new ManualTimeSource();
     ScriptedTask<String> task = new ScriptedTask<String>()
         .on(0, hang())
         .on(1, value("second"));
     Hedge<String> hedge = Hedge.<String>builder().maxAttempts(2).delay(Duration.ofHours(1))
         .attemptTimeout(Duration.ofSeconds(2)).timeSource(time).build();
-    CompletableFuture<String> result = mode.start(hedge, task);
+    CompletableFuture<String> result = caller.start(hedge, task);
 
     task.awaitStarted(1);
-    patiently().until(() -> time.waiters() == 1);
+    time.awaitWaiters(1);
     time.advance(Duration.ofMillis(1999));
-    patiently().until(() -> time.waiters() == 1);
+    time.awaitWaiters(1);
     assertThat(task.started).hasValue(1);
     time.advance(Duration.ofMillis(1));
 
@@ -102,19 +103,19 @@ class HedgeTimeoutTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
-  void attemptsThatAllTimeOutAreReportedTimedOut(Mode mode) throws Exception {
+  @EnumSource(Caller.class)
+  void attemptsThatAllTimeOutAreReportedTimedOut(Caller caller) throws Exception {
     ManualTimeSource time = new ManualTimeSource();
     ScriptedTask<String> task = new ScriptedTask<String>().otherwise(hang());
     Hedge<String> hedge = Hedge.<String>builder().maxAttempts(2).delay(Duration.ofHours(1))
         .attemptTimeout(Duration.ofSeconds(2)).timeSource(time).build();
-    CompletableFuture<String> result = mode.start(hedge, task);
+    CompletableFuture<String> result = caller.start(hedge, task);
 
     task.awaitStarted(1);
-    patiently().until(() -> time.waiters() == 1);
+    time.awaitWaiters(1);
     time.advance(Duration.ofSeconds(2)); // attempt 0 times out; attempt 1 starts
     task.awaitStarted(2);
-    patiently().until(() -> time.waiters() == 1);
+    time.awaitWaiters(1);
     time.advance(Duration.ofSeconds(2)); // attempt 1 times out
 
     Throwable thrown = failureOf(result);
@@ -137,12 +138,12 @@ class HedgeTimeoutTest {
    * value, which starts attempt 1 by failover: attempt 1 must still be timed out after 1 s.
    */
   @ParameterizedTest
-  @EnumSource(Mode.class)
-  void anAttemptStartedByFailoverWhileTheClockWatcherIsIdleStillTimesOut(Mode mode) throws Exception {
-    ProbedTimeSource time = new ProbedTimeSource();
+  @EnumSource(Caller.class)
+  void anAttemptStartedByFailoverWhileTheClockWatcherIsIdleStillTimesOut(Caller caller) throws Exception {
+    ManualTimeSource time = new ManualTimeSource();
     ScriptedTask<String> task = new ScriptedTask<String>()
         .on(0, entry -> {
-          patiently().until(() -> time.waiters() == 1); // the watcher waits for attempt 0's timeout
+          time.awaitWaiters(1); // the watcher waits for attempt 0's timeout
           return "invalid";
         })
         .on(1, hang());
@@ -151,11 +152,10 @@ class HedgeTimeoutTest {
         .attemptTimeout(Duration.ofSeconds(1)).timeSource(time)
         .rejectIf(v -> {
           // a slow validation, during which the attempt timeout of attempt 0 elapses
-          Thread watcher = time.everParked.iterator().next();
-          time.advanceAndAwaitParkedAgain(Duration.ofSeconds(1), watcher);
+          time.advanceAndAwaitParked(Duration.ofSeconds(1)); // the watcher wakes and parks again
           return v.equals("invalid");
         }).build();
-    CompletableFuture<String> result = mode.start(hedge, task);
+    CompletableFuture<String> result = caller.start(hedge, task);
     try {
       task.awaitStarted(2);
       time.advance(Duration.ofSeconds(1)); // t = 2: attempt 1, started at t = 1, is due
@@ -172,8 +172,8 @@ class HedgeTimeoutTest {
   }
 
   @ParameterizedTest
-  @EnumSource(dev.redundant.Callers.Caller.class)
-  void aCallerInterruptedWhileWaitingOnTheClockInterruptsEveryAttempt(dev.redundant.Callers.Caller caller)
+  @EnumSource(names = {"PLATFORM", "VIRTUAL"})
+  void aCallerInterruptedWhileWaitingOnTheClockInterruptsEveryAttempt(Caller caller)
       throws Throwable {
     ManualTimeSource time = new ManualTimeSource();
     ScriptedTask<String> task = new ScriptedTask<String>().otherwise(hang());
@@ -181,10 +181,10 @@ class HedgeTimeoutTest {
         .timeout(Duration.ofSeconds(10)).timeSource(time).build();
     dev.redundant.Callers.Running<String> call = caller.start(() -> hedge.call(task));
     task.awaitStarted(1);
-    patiently().until(() -> time.waiters() == 1);
+    time.awaitWaiters(1);
     time.advance(Duration.ofSeconds(1));
     task.awaitStarted(2);
-    patiently().until(() -> time.waiters() == 1); // the caller waits on the clock for hedge 2
+    time.awaitWaiters(1); // the caller waits on the clock for hedge 2
 
     call.thread().interrupt();
     assertThat(call.failure()).isInstanceOf(InterruptedException.class);

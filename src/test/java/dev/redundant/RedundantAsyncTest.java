@@ -193,19 +193,6 @@ class RedundantAsyncTest {
         .isInstanceOf(NullPointerException.class);
   }
 
-  @Test
-  void theWinnersWritesHappenBeforeTheFutureCompletes() throws Exception {
-    for (int i = 0; i < 200; i++) {
-      RedundantTest.Box box = new RedundantTest.Box();
-      int expected = i + 1;
-      CompletableFuture<Integer> seen = Redundant.firstSuccessAsync(2, () -> {
-        box.value = expected;
-        return box;
-      }).thenApply(b -> b.value);
-      assertThat(seen.get(30, TimeUnit.SECONDS)).isEqualTo(expected);
-    }
-  }
-
   static AllAttemptsFailedException unwrap(CompletableFuture<?> future) {
     try {
       future.get(30, TimeUnit.SECONDS);

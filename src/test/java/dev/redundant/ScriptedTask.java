@@ -152,14 +152,6 @@ final class ScriptedTask<T> implements AttemptTask<T> {
     };
   }
 
-  /** Sleeps {@code millis} (interruptibly), then does {@code then}. */
-  static <T> Step<T> sleepThen(long millis, Step<T> then) {
-    return entry -> {
-      Thread.sleep(millis);
-      return then.run(entry);
-    };
-  }
-
   /**
    * Ignores interrupts: waits until {@code release} opens, noting every interrupt it swallows, then does
    * {@code then}.

@@ -1,5 +1,6 @@
 package dev.redundant.testing;
 
+import dev.redundant.TimeSource;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
@@ -49,10 +50,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * FlakyTool tool = FlakyTool.scripted(Step.fail(), Step.hang(), Step.succeedWhen(gate));
  * }
  *
- * <p><b>Interruption.</b> A call waits out its latency with {@link Thread#sleep(Duration)}: when the
- * calling thread is interrupted, the call ends at once with an {@link InterruptedException}, and the
- * thread's interrupt status is cleared, as {@code Thread.sleep} leaves it. Only a step made with
- * {@link Step#ignoringInterrupts()} finishes its wait regardless.
+ * <p><b>Time.</b> A call's latency elapses on the tool's {@link Builder#timeSource(TimeSource) time
+ * source}, the system clock by default: the call parks ({@link TimeSource#parkUntil(long)}, in a loop)
+ * until the clock passes its planned end. With a {@link ManualTimeSource} shared with the policy under
+ * test, latencies, hedge delays and timeouts all elapse when the test advances that one clock.
+ *
+ * <p><b>Interruption.</b> When the calling thread is interrupted during a latency or a gate, the call
+ * ends at once with an {@link InterruptedException}, and the thread's interrupt status is cleared, as
+ * {@code Thread.sleep} leaves it. Only a step made with {@link Step#ignoringInterrupts()} finishes its
+ * wait regardless.
  *
  * <p><b>Thread safety.</b> A tool is immutable in its configuration and safe to call from any number
  * of platform or virtual threads at once; its counters are updated atomically. It never blocks while
@@ -63,8 +69,6 @@ public final class FlakyTool {
   /** The message of the {@link ConnectException} thrown by a failing call. */
   public static final String FAILURE_MESSAGE = "Failed to connect to the external service.";
 
-  private static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
-
   private final long seed;
   private final double failureRate;
   private final double slowRate;
@@ -73,6 +77,7 @@ public final class FlakyTool {
   private final long slowMinNanos;
   private final long slowMaxNanos;
   private final double timeScale;
+  private final TimeSource timeSource;
   private final List<Step> script; // empty: follow the random model
 
   private final AtomicLong calls = new AtomicLong();
@@ -93,6 +98,7 @@ public final class FlakyTool {
     this.slowMinNanos = b.slowMin.toNanos();
     this.slowMaxNanos = b.slowMax.toNanos();
     this.timeScale = b.timeScale;
+    this.timeSource = b.timeSource;
     this.script = b.script;
   }
 
@@ -142,6 +148,7 @@ public final class FlakyTool {
    */
   public String fetch(String query) throws IOException, InterruptedException {
     Objects.requireNonNull(query, "query");
+    long startNanos = timeSource.nanoTime();
     long call = start();
     try {
       Step step = stepOf(call);
@@ -149,7 +156,7 @@ public final class FlakyTool {
         slowCalls.increment();
       }
       try {
-        step.await(scaledLatencyNanos(step, call));
+        step.await(timeSource, startNanos, scaledLatencyNanos(step, call));
       } catch (InterruptedException e) {
         interrupted.increment();
         throw e;
@@ -323,33 +330,16 @@ public final class FlakyTool {
     return Math.round(latencyNanos(step, call) * timeScale);
   }
 
-  private static long between(long min, long max, double fraction) {
-    return min + (long) (fraction * (max - min));
+  private double unit(long call, int draw) {
+    return SeededDraws.unit(seed, call, draw);
   }
 
-  /**
-   * Returns a number uniform in [0, 1) for draw 1 (the roll) or 2 (the latency) of a call: the same
-   * numbers {@code new SplittableRandom(seed).nextDouble()} yields at positions {@code 2 * call + 1}
-   * and {@code 2 * call + 2}, computed directly, without shared state.
-   */
-  private double unit(long call, int draw) {
-    long z = seed + (2 * call + draw) * GOLDEN_GAMMA;
-    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-    z = z ^ (z >>> 31);
-    return (z >>> 11) * 0x1.0p-53;
+  private static long between(long min, long max, double fraction) {
+    return SeededDraws.between(min, max, fraction);
   }
 
   private static long nanos(String name, Duration d) {
-    Objects.requireNonNull(d, name);
-    if (d.isNegative()) {
-      throw new IllegalArgumentException(name + " must not be negative, was " + d);
-    }
-    try {
-      return d.toNanos();
-    } catch (ArithmeticException e) {
-      throw new IllegalArgumentException(name + " must fit in a long of nanoseconds, was " + d);
-    }
+    return Durations.nonNegativeNanos(name, d);
   }
 
   /** What a call of the random model does. */
@@ -533,49 +523,11 @@ public final class FlakyTool {
       return new Step(name + "(gate)", fails, Wait.GATE, 0, gate, false);
     }
 
-    private void await(long nanos) throws InterruptedException {
+    private void await(TimeSource time, long startNanos, long nanos) throws InterruptedException {
       if (wait == Wait.GATE) {
-        awaitGate();
+        Waits.latch(gate, ignoresInterrupts);
       } else if (nanos > 0) {
-        sleep(nanos);
-      }
-    }
-
-    private void awaitGate() throws InterruptedException {
-      if (!ignoresInterrupts) {
-        gate.await();
-        return;
-      }
-      boolean interruptedMeanwhile = false;
-      while (true) {
-        try {
-          gate.await();
-          break;
-        } catch (InterruptedException e) {
-          interruptedMeanwhile = true;
-        }
-      }
-      if (interruptedMeanwhile) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    private void sleep(long nanos) throws InterruptedException {
-      if (!ignoresInterrupts) {
-        Thread.sleep(Duration.ofNanos(nanos));
-        return;
-      }
-      boolean interruptedMeanwhile = false;
-      long deadline = System.nanoTime() + nanos;
-      for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
-        try {
-          Thread.sleep(Duration.ofNanos(left));
-        } catch (InterruptedException e) {
-          interruptedMeanwhile = true;
-        }
-      }
-      if (interruptedMeanwhile) {
-        Thread.currentThread().interrupt();
+        Waits.latency(time, startNanos, nanos, ignoresInterrupts);
       }
     }
   }
@@ -594,6 +546,7 @@ public final class FlakyTool {
     private Duration slowMin = Duration.ofSeconds(5);
     private Duration slowMax = Duration.ofSeconds(7);
     private double timeScale = 1;
+    private TimeSource timeSource = TimeSource.system();
     private Long seed;
     private List<Step> script = List.of();
 
@@ -681,6 +634,20 @@ public final class FlakyTool {
         throw new IllegalArgumentException("timeScale must be positive and finite, was " + scale);
       }
       this.timeScale = scale;
+      return this;
+    }
+
+    /**
+     * Sets the clock that calls' latencies elapse on; default {@link TimeSource#system()}. Pass the
+     * {@link ManualTimeSource} given to the policy under test, and a latency ends when the test advances
+     * that clock past it.
+     *
+     * @param timeSource the clock
+     * @return this builder
+     * @throws NullPointerException if {@code timeSource} is null
+     */
+    public Builder timeSource(TimeSource timeSource) {
+      this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
       return this;
     }
 

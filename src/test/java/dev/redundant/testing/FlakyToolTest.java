@@ -174,14 +174,16 @@ class FlakyToolTest {
 
   @Test
   void timeScaleAppliesToTheWait() {
-    // 100 s scaled by 0.0005 is 50 ms: the call lasts at least that, and far less than 100 s.
-    FlakyTool tool =
-        FlakyTool.builder().script(Step.succeedAfter(seconds(100))).timeScale(0.0005).build();
-    long start = System.nanoTime();
-    String data = Call.start(Threads.PLATFORM, tool).value();
-    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-    assertThat(data).isEqualTo("Data for 'q' from call 0");
-    assertThat(elapsed).isBetween(Duration.ofMillis(50), seconds(100));
+    // 100 s scaled by 0.0005 is 50 ms on the tool's clock
+    ManualTimeSource time = new ManualTimeSource();
+    FlakyTool tool = FlakyTool.builder().script(Step.succeedAfter(seconds(100))).timeScale(0.0005)
+        .timeSource(time).build();
+    Call call = Call.start(Threads.PLATFORM, tool);
+    time.awaitParkedUntil(Duration.ofMillis(50));
+    time.advanceAndAwaitParked(Duration.ofMillis(50).minusNanos(1));
+    assertThat(call.result()).isNotDone();
+    time.advance(Duration.ofNanos(1));
+    assertThat(call.value()).isEqualTo("Data for 'q' from call 0");
   }
 
   @ParameterizedTest
@@ -305,41 +307,73 @@ class FlakyToolTest {
 
   @ParameterizedTest
   @EnumSource(Threads.class)
-  void failAfterWaitsThenFails(Threads threads) {
-    FlakyTool tool = FlakyTool.scripted(Step.failAfter(Duration.ofMillis(30)));
-    long start = System.nanoTime();
-    assertThat(Call.start(threads, tool).failure()).isInstanceOf(ConnectException.class);
-    assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(30_000_000L);
+  void failAfterWaitsOnItsClockThenFails(Threads threads) {
+    ManualTimeSource time = new ManualTimeSource();
+    FlakyTool tool = FlakyTool.builder().script(Step.failAfter(Duration.ofMillis(30)))
+        .timeSource(time).build();
+    Call call = Call.start(threads, tool);
+    assertEndsExactlyAt(time, call, Duration.ofMillis(30));
+    assertThat(call.failure()).isInstanceOf(ConnectException.class);
     assertCounters(tool, 1, 1, 0, 0, 0);
   }
 
   @ParameterizedTest
   @EnumSource(Threads.class)
-  void succeedAfterWaitsThenReturnsData(Threads threads) {
-    FlakyTool tool = FlakyTool.scripted(Step.succeedAfter(Duration.ofMillis(30)));
-    long start = System.nanoTime();
-    assertThat(Call.start(threads, tool).value()).isEqualTo("Data for 'q' from call 0");
-    assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(30_000_000L);
+  void succeedAfterWaitsOnItsClockThenReturnsData(Threads threads) {
+    ManualTimeSource time = new ManualTimeSource();
+    FlakyTool tool = FlakyTool.builder().script(Step.succeedAfter(Duration.ofMillis(30)))
+        .timeSource(time).build();
+    Call call = Call.start(threads, tool);
+    assertEndsExactlyAt(time, call, Duration.ofMillis(30));
+    assertThat(call.value()).isEqualTo("Data for 'q' from call 0");
     assertCounters(tool, 1, 0, 0, 0, 1);
   }
 
   @ParameterizedTest
   @EnumSource(Threads.class)
   void slowAndFastDrawFromTheConfiguredRanges(Threads threads) {
+    ManualTimeSource time = new ManualTimeSource();
     FlakyTool tool =
         FlakyTool.builder()
             .fastLatency(Duration.ofMillis(20), Duration.ofMillis(20))
             .slowLatency(Duration.ofMillis(40), Duration.ofMillis(40))
             .script(Step.fast(), Step.slow())
+            .timeSource(time)
             .build();
-    long start = System.nanoTime();
-    assertThat(Call.start(threads, tool).value()).endsWith("call 0");
-    long fast = System.nanoTime() - start;
-    assertThat(Call.start(threads, tool).value()).endsWith("call 1");
-    long both = System.nanoTime() - start;
-    assertThat(fast).isGreaterThanOrEqualTo(20_000_000L);
-    assertThat(both).isGreaterThanOrEqualTo(60_000_000L);
+    Call fast = Call.start(threads, tool);
+    assertEndsExactlyAt(time, fast, Duration.ofMillis(20));
+    assertThat(fast.value()).endsWith("call 0");
+    Call slow = Call.start(threads, tool);
+    assertEndsExactlyAt(time, slow, Duration.ofMillis(60));
+    assertThat(slow.value()).endsWith("call 1");
     assertCounters(tool, 2, 0, 1, 0, 2);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Threads.class)
+  void aLatencyOnAClockThatWrapsAroundEndsOnTime(Threads threads) {
+    ManualTimeSource time = new ManualTimeSource(Long.MAX_VALUE - Duration.ofMillis(10).toNanos());
+    FlakyTool tool = FlakyTool.builder().script(Step.succeedAfter(Duration.ofMillis(30)))
+        .timeSource(time).build();
+    Call call = Call.start(threads, tool);
+    assertEndsExactlyAt(time, call, Duration.ofMillis(30));
+    assertThat(call.value()).isEqualTo("Data for 'q' from call 0");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Threads.class)
+  void anInterruptEndsALatencyOnAManualClockAtOnce(Threads threads) {
+    ManualTimeSource time = new ManualTimeSource();
+    FlakyTool tool = FlakyTool.builder().script(Step.succeedAfter(LONG)).timeSource(time).build();
+    Call call = Call.start(threads, tool);
+    time.awaitWaiters(1);
+
+    call.thread().interrupt();
+
+    assertThat(call.failure()).isInstanceOf(InterruptedException.class);
+    assertThat(call.flagAtEnd()).succeedsWithin(PATIENCE).isEqualTo(false);
+    assertThat(time.elapsed()).isZero();
+    assertCounters(tool, 1, 0, 0, 1, 0);
   }
 
   @ParameterizedTest
@@ -378,17 +412,21 @@ class FlakyToolTest {
 
   @ParameterizedTest
   @EnumSource(Threads.class)
-  void aSleepIgnoringInterruptsFinishesAndRestoresTheInterruptStatus(Threads threads) {
-    FlakyTool tool =
-        FlakyTool.scripted(Step.succeedAfter(Duration.ofMillis(200)).ignoringInterrupts());
-    long start = System.nanoTime();
+  void aLatencyIgnoringInterruptsFinishesAndRestoresTheInterruptStatus(Threads threads) {
+    ManualTimeSource time = new ManualTimeSource();
+    FlakyTool tool = FlakyTool.builder()
+        .script(Step.succeedAfter(Duration.ofMillis(200)).ignoringInterrupts()).timeSource(time).build();
     Call call = Call.start(threads, tool);
-    call.awaitState(Thread.State.TIMED_WAITING);
+    time.awaitParkedUntil(Duration.ofMillis(200));
 
     call.thread().interrupt();
+    // The call swallows the interrupt (clearing the flag) and waits on the clock again.
+    await().atMost(PATIENCE).until(() -> !call.thread().isInterrupted() && time.waiters() == 1);
+    assertThat(call.result()).isNotDone();
+
+    time.advance(Duration.ofMillis(200));
 
     assertThat(call.value()).isEqualTo("Data for 'q' from call 0");
-    assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(200_000_000L);
     assertThat(call.flagAtEnd()).succeedsWithin(PATIENCE).isEqualTo(true);
     assertCounters(tool, 1, 0, 0, 0, 1);
   }
@@ -436,6 +474,13 @@ class FlakyToolTest {
     Call.start(Threads.VIRTUAL, tool);
 
     assertThat(tool.awaitCalls(1, PATIENCE)).isTrue();
+  }
+
+  @Test
+  void aNullTimeSourceIsRejected() {
+    assertThatThrownBy(() -> FlakyTool.builder().timeSource(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("timeSource");
   }
 
   @Test
@@ -546,6 +591,15 @@ class FlakyToolTest {
     assertThat(tool.slowCalls()).as("slowCalls").isEqualTo(slow);
     assertThat(tool.interrupted()).as("interrupted").isEqualTo(interrupted);
     assertThat(tool.succeeded()).as("succeeded").isEqualTo(succeeded);
+  }
+
+  /** Checks that {@code call}, parked on {@code time}, is still running 1 ns before {@code end} and ends at it. */
+  private static void assertEndsExactlyAt(ManualTimeSource time, Call call, Duration end) {
+    time.awaitParkedUntil(end);
+    time.advanceAndAwaitParked(end.minus(time.elapsed()).minusNanos(1));
+    assertThat(call.result()).as("the call before its end").isNotDone();
+    time.advance(Duration.ofNanos(1));
+    await().atMost(PATIENCE).until(call.result()::isDone);
   }
 
   private static Duration seconds(double s) {

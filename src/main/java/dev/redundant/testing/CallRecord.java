@@ -1,0 +1,39 @@
+package dev.redundant.testing;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What one call of a {@link FakeDependency} did, as seen at the moment {@link FakeDependency#calls()}
+ * was read: an immutable snapshot.
+ *
+ * @param index the call's index, from 0, in the order calls started
+ * @param start when the call started, on the fake's clock, counted from when the fake was built
+ * @param end when it ended, on the same scale; null while {@link Outcome#RUNNING}
+ * @param outcome how it ended, or {@link Outcome#RUNNING}
+ * @param value the value it returned, when {@link Outcome#SUCCEEDED} (may be null); null otherwise
+ * @param failure what it threw, when {@link Outcome#FAILED} or {@link Outcome#INTERRUPTED}; null
+ *     otherwise
+ * @param <T> the type of value the fake returns
+ */
+public record CallRecord<T>(
+    long index, Duration start, Duration end, Outcome outcome, T value, Throwable failure) {
+
+  /** Checks the components that must not be null. */
+  public CallRecord {
+    Objects.requireNonNull(start, "start");
+    Objects.requireNonNull(outcome, "outcome");
+  }
+
+  /** How a call ended. */
+  public enum Outcome {
+    /** The call returned a value. */
+    SUCCEEDED,
+    /** The call threw its scripted failure (or found no step left in its script). */
+    FAILED,
+    /** The call's thread was interrupted while it waited: it threw {@link InterruptedException}. */
+    INTERRUPTED,
+    /** The call has not ended yet. */
+    RUNNING
+  }
+}

@@ -1,0 +1,405 @@
+package dev.redundant.testing;
+
+import static dev.redundant.internal.Checks.requireArgument;
+
+import dev.redundant.TimeSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+
+/**
+ * A fake of one of your dependencies: it returns your type and throws your exceptions, scripted per
+ * call or drawn at seeded rates, with latencies on the same clock as the policy under test. Wrap it in a
+ * fake of your own interface:
+ *
+ * {@snippet :
+ * ManualTimeSource time = new ManualTimeSource();
+ * FakeDependency<Quote> quotes = FakeDependency.<Quote>builder()
+ *     .timeSource(time)
+ *     .script(Reply.failure(new ConnectException("down")),         // call 0
+ *             Reply.value(new Quote("ACME", 101)).after(ofMillis(300)))  // call 1
+ *     .build();
+ * QuoteClient client = symbol -> quotes.call();
+ * }
+ *
+ * <p><b>Scripted or seeded.</b> With {@link Builder#script} call {@code i} performs reply {@code i};
+ * calls past the end perform the {@link Builder#otherwise(Reply) otherwise} reply, or, when there is
+ * none, fail with an {@link IllegalStateException} saying that the script ran out. With {@link
+ * Builder#rate(double, Reply) rates} instead, call {@code i} draws its reply, and the latency within a
+ * reply's range, from the seed and {@code i} alone, whatever the timing and the calling threads.
+ *
+ * <p><b>Records.</b> {@link #calls()} returns a {@link CallRecord} per call: index, start and end on
+ * the fake's clock (counted from when it was built), outcome, value or failure. {@link #awaitCalls},
+ * {@link #awaitNoneInFlight} and {@link #awaitInterrupted} wait for calls with a timeout, and then fail
+ * with an {@link AssertionError} that lists the calls seen.
+ *
+ * <p><b>Thread safety:</b> a fake is safe to call from any number of platform or virtual threads; it
+ * never blocks inside {@code synchronized}. <b>Interruption:</b> an interrupt during a latency, a latch
+ * or a hang ends the call at once with {@link InterruptedException} and clears the interrupt status,
+ * as {@link Thread#sleep} does, unless the reply {@linkplain Reply#ignoringInterrupts() ignores it}.
+ *
+ * @param <T> the type of value the dependency returns
+ */
+public final class FakeDependency<T> {
+
+  private final TimeSource time;
+  private final long originNanos;
+  private final long seed;
+  private final List<Reply<T>> script;
+  private final Reply<T> otherwise; // null: running out of the script fails
+  private final double[] cumulativeRates; // empty: scripted
+  private final List<Reply<T>> rated;
+
+  /** Every call so far, in index order; guarded by synchronizing on the list (held only briefly). */
+  private final List<Slot<T>> slots = new ArrayList<>();
+  private final Signal signal = new Signal();
+
+  private FakeDependency(Builder<T> b) {
+    this.time = b.time;
+    this.originNanos = time.nanoTime();
+    this.seed = b.seed != null ? b.seed : ThreadLocalRandom.current().nextLong();
+    this.script = List.copyOf(b.script);
+    this.otherwise = b.otherwise;
+    this.rated = List.copyOf(b.rated);
+    this.cumulativeRates = new double[b.rates.size()];
+    double sum = 0;
+    for (int i = 0; i < cumulativeRates.length; i++) {
+      sum += b.rates.get(i);
+      cumulativeRates[i] = sum;
+    }
+  }
+
+  /**
+   * Returns a new builder: system clock, random seed, no script.
+   *
+   * @param <T> the type of value the dependency returns
+   * @return a new builder
+   */
+  public static <T> Builder<T> builder() {
+    return new Builder<>();
+  }
+
+  /**
+   * Makes one call: performs this call's reply on the calling thread and records it.
+   *
+   * @return the reply's value
+   * @throws Exception the reply's failure, as is (an {@link Error} or any other throwable too)
+   * @throws InterruptedException if the thread is interrupted while the call waits, with its status
+   *     cleared
+   * @throws IllegalStateException if the script ran out of replies and there is no otherwise reply
+   */
+  public T call() throws Exception {
+    long startNanos = time.nanoTime();
+    Slot<T> slot = begin(startNanos);
+    try {
+      T value = replyFor(slot.index).perform(slot.index, seed, time, startNanos);
+      end(slot, CallRecord.Outcome.SUCCEEDED, value, null);
+      return value;
+    } catch (InterruptedException e) {
+      end(slot, CallRecord.Outcome.INTERRUPTED, null, e);
+      throw e;
+    } catch (Throwable t) {
+      end(slot, CallRecord.Outcome.FAILED, null, t);
+      throw FakeDependency.<Exception>sneaky(t);
+    }
+  }
+
+  /**
+   * Returns a snapshot of every call so far, in index order.
+   *
+   * @return an immutable list of records
+   */
+  public List<CallRecord<T>> calls() {
+    synchronized (slots) {
+      return slots.stream().map(Slot::snapshot).toList();
+    }
+  }
+
+  /**
+   * Returns the record of call {@code index}.
+   *
+   * @param index the call's index, from 0
+   * @return a snapshot of the call
+   * @throws IllegalArgumentException if no call has that index yet
+   */
+  public CallRecord<T> call(int index) {
+    synchronized (slots) {
+      requireArgument(index >= 0 && index < slots.size(),
+          "index must be between 0 and %s (the calls so far), was %s", slots.size() - 1, index);
+      return slots.get(index).snapshot();
+    }
+  }
+
+  /**
+   * Returns the number of calls in flight (started, not ended).
+   *
+   * @return calls whose outcome is {@link CallRecord.Outcome#RUNNING}
+   */
+  public int inFlight() {
+    return count(r -> r.outcome() == CallRecord.Outcome.RUNNING);
+  }
+
+  /**
+   * Returns the seed: the one given to {@link Builder#seed(long)}, or the random one drawn at build.
+   *
+   * @return the seed
+   */
+  public long seed() {
+    return seed;
+  }
+
+  /**
+   * Waits until at least {@code count} calls have started.
+   *
+   * @param count the number of calls
+   * @param timeout how long to wait at most, positive
+   * @throws AssertionError if the timeout elapses first, listing the calls seen
+   */
+  public void awaitCalls(int count, Duration timeout) {
+    signal.await(Signal.deadline(timeout), timeout, () -> size() >= count,
+        () -> count + " call(s) started", this::describe);
+  }
+
+  /**
+   * Same as {@link #awaitCalls(int, Duration)} with {@link ManualTimeSource#DEFAULT_TIMEOUT}.
+   *
+   * @param count the number of calls
+   */
+  public void awaitCalls(int count) {
+    awaitCalls(count, ManualTimeSource.DEFAULT_TIMEOUT);
+  }
+
+  /**
+   * Waits until no call is in flight: every call that started has ended.
+   *
+   * @param timeout how long to wait at most, positive
+   * @throws AssertionError if the timeout elapses first, listing the calls seen
+   */
+  public void awaitNoneInFlight(Duration timeout) {
+    signal.await(Signal.deadline(timeout), timeout, () -> inFlight() == 0,
+        () -> "no call in flight", this::describe);
+  }
+
+  /** Same as {@link #awaitNoneInFlight(Duration)} with {@link ManualTimeSource#DEFAULT_TIMEOUT}. */
+  public void awaitNoneInFlight() {
+    awaitNoneInFlight(ManualTimeSource.DEFAULT_TIMEOUT);
+  }
+
+  /**
+   * Waits until at least {@code count} calls have ended {@link CallRecord.Outcome#INTERRUPTED}.
+   *
+   * @param count the number of calls
+   * @param timeout how long to wait at most, positive
+   * @throws AssertionError if the timeout elapses first, listing the calls seen
+   */
+  public void awaitInterrupted(int count, Duration timeout) {
+    signal.await(Signal.deadline(timeout), timeout,
+        () -> count(r -> r.outcome() == CallRecord.Outcome.INTERRUPTED) >= count,
+        () -> count + " call(s) interrupted", this::describe);
+  }
+
+  /**
+   * Same as {@link #awaitInterrupted(int, Duration)} with {@link ManualTimeSource#DEFAULT_TIMEOUT}.
+   *
+   * @param count the number of calls
+   */
+  public void awaitInterrupted(int count) {
+    awaitInterrupted(count, ManualTimeSource.DEFAULT_TIMEOUT);
+  }
+
+  @Override
+  public String toString() {
+    String mode = rated.isEmpty() ? "script=" + script + ", otherwise=" + otherwise
+        : "rates=" + rated + ", seed=" + seed;
+    return "FakeDependency[" + mode + ", calls=" + size() + "]";
+  }
+
+  private Reply<T> replyFor(long index) {
+    if (!rated.isEmpty()) {
+      double roll = SeededDraws.unit(seed, index, 1);
+      for (int i = 0; i < cumulativeRates.length - 1; i++) {
+        if (roll < cumulativeRates[i]) {
+          return rated.get(i);
+        }
+      }
+      return rated.get(rated.size() - 1);
+    }
+    if (index < script.size()) {
+      return script.get((int) index);
+    }
+    if (otherwise != null) {
+      return otherwise;
+    }
+    throw new IllegalStateException("the script ran out: call " + index + " has no reply (the script"
+        + " has " + script.size() + ": " + script + "); add replies or an otherwise(...) reply");
+  }
+
+  private Slot<T> begin(long startNanos) {
+    Slot<T> slot;
+    synchronized (slots) {
+      slot = new Slot<>(slots.size(), Duration.ofNanos(startNanos - originNanos));
+      slots.add(slot);
+    }
+    signal.changed();
+    return slot;
+  }
+
+  private void end(Slot<T> slot, CallRecord.Outcome outcome, T value, Throwable failure) {
+    Duration end = Duration.ofNanos(time.nanoTime() - originNanos);
+    synchronized (slots) {
+      slot.ended = new CallRecord<>(slot.index, slot.start, end, outcome, value, failure);
+    }
+    signal.changed();
+  }
+
+  private int size() {
+    synchronized (slots) {
+      return slots.size();
+    }
+  }
+
+  private int count(Predicate<CallRecord<T>> which) {
+    return (int) calls().stream().filter(which).count();
+  }
+
+  private String describe() {
+    return calls().toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> E sneaky(Throwable t) throws E {
+    throw (E) t;
+  }
+
+  /** One call's record while it may still change; guarded by the slots list. */
+  private static final class Slot<T> {
+    final long index;
+    final Duration start;
+    CallRecord<T> ended;
+
+    Slot(long index, Duration start) {
+      this.index = index;
+      this.start = start;
+    }
+
+    CallRecord<T> snapshot() {
+      return ended != null ? ended
+          : new CallRecord<>(index, start, null, CallRecord.Outcome.RUNNING, null, null);
+    }
+  }
+
+  /**
+   * Configures a {@link FakeDependency}: either a script (with an optional otherwise reply) or rates.
+   * Each setter checks its own arguments; {@link #build()} checks that the rates add up to 1. A builder
+   * is not thread-safe; the fakes it builds copy its state and do not change when it does.
+   *
+   * @param <T> the type of value the dependency returns
+   */
+  public static final class Builder<T> {
+    private TimeSource time = TimeSource.system();
+    private Long seed;
+    private final List<Reply<T>> script = new ArrayList<>();
+    private Reply<T> otherwise;
+    private final List<Double> rates = new ArrayList<>();
+    private final List<Reply<T>> rated = new ArrayList<>();
+
+    private Builder() {}
+
+    /**
+     * Sets the clock that latencies elapse on and records are read from; default {@link
+     * TimeSource#system()}. Pass the {@link ManualTimeSource} of the policy under test.
+     *
+     * @param timeSource the clock
+     * @return this builder
+     * @throws NullPointerException if {@code timeSource} is null
+     */
+    public Builder<T> timeSource(TimeSource timeSource) {
+      this.time = Objects.requireNonNull(timeSource, "timeSource");
+      return this;
+    }
+
+    /**
+     * Fixes the seed of the draws (which rated reply, which latency in a range); default: random per
+     * build, revealed by {@link FakeDependency#seed()}.
+     *
+     * @param seed any value
+     * @return this builder
+     */
+    public Builder<T> seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /**
+     * Appends replies to the script: the first appended is call 0's.
+     *
+     * @param replies the replies, at least one
+     * @return this builder
+     * @throws IllegalArgumentException if {@code replies} is empty
+     * @throws NullPointerException if {@code replies} or one of them is null
+     */
+    @SafeVarargs
+    public final Builder<T> script(Reply<T>... replies) {
+      Objects.requireNonNull(replies, "replies");
+      requireArgument(replies.length > 0, "replies must hold at least one reply");
+      script.addAll(List.of(replies));
+      return this;
+    }
+
+    /**
+     * Sets the reply of every call past the end of the script (of every call, with no script). Without
+     * it, a call past the end fails with an {@link IllegalStateException}. An outage that makes every
+     * call fail: {@code otherwise(Reply.failure(down))}.
+     *
+     * @param reply the reply
+     * @return this builder
+     * @throws NullPointerException if {@code reply} is null
+     */
+    public Builder<T> otherwise(Reply<T> reply) {
+      this.otherwise = Objects.requireNonNull(reply, "reply");
+      return this;
+    }
+
+    /**
+     * Adds a reply that a call draws with probability {@code rate}. The rates of a fake must add up
+     * to 1.
+     *
+     * @param rate a probability in [0, 1]
+     * @param reply the reply
+     * @return this builder
+     * @throws IllegalArgumentException if {@code rate} is outside [0, 1] or NaN
+     * @throws NullPointerException if {@code reply} is null
+     */
+    public Builder<T> rate(double rate, Reply<T> reply) {
+      requireArgument(rate >= 0 && rate <= 1, "rate must be in [0, 1], was %s", rate);
+      rated.add(Objects.requireNonNull(reply, "reply"));
+      rates.add(rate);
+      return this;
+    }
+
+    /**
+     * Builds a fake; its records start empty and its clock origin is the time source's reading now.
+     *
+     * @return a new fake
+     * @throws IllegalArgumentException if rates were given together with a script or an otherwise
+     *     reply, or if they do not add up to 1 (within 1e-9)
+     * @throws IllegalStateException if neither a script, an otherwise reply nor rates were given
+     */
+    public FakeDependency<T> build() {
+      if (!rates.isEmpty()) {
+        requireArgument(script.isEmpty() && otherwise == null,
+            "give either rates or a script (with otherwise), not both");
+        double sum = rates.stream().mapToDouble(Double::doubleValue).sum();
+        requireArgument(Math.abs(sum - 1) <= 1e-9, "rates must add up to 1, but %s add up to %s",
+            rates, sum);
+      } else if (script.isEmpty() && otherwise == null) {
+        throw new IllegalStateException(
+            "nothing to reply: give script(...), otherwise(...) or rate(...)");
+      }
+      return new FakeDependency<>(this);
+    }
+  }
+}

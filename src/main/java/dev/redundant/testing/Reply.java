@@ -1,0 +1,206 @@
+package dev.redundant.testing;
+
+import dev.redundant.TimeSource;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.LongFunction;
+
+/**
+ * What one call of a {@link FakeDependency} does: optionally wait for a latch, then take a latency on
+ * the fake's clock, then return a value or throw a failure; or hang until interrupted.
+ *
+ * {@snippet :
+ * Reply<Quote> slowQuote = Reply.value(quote).after(Duration.ofMillis(300));
+ * Reply<Quote> down = Reply.failure(new ConnectException("down"));
+ * Reply<Quote> fresh = Reply.valueFrom(call -> new Quote("ACME", 100 + call)); // per call index
+ * Reply<Quote> stuck = Reply.<Quote>value(quote).afterLatch(gate).ignoringInterrupts();
+ * }
+ *
+ * <p>A reply is immutable and may be shared between fakes and calls: the same failure instance is thrown
+ * by every call that performs {@link #failure(Throwable)} (the kit never modifies it); use {@link
+ * #failureFrom(LongFunction)} for a fresh one per call. Latencies elapse on the fake's {@link
+ * TimeSource}; a latency range is drawn per call from the fake's seed.
+ *
+ * <p><b>Interruption.</b> An interrupt ends a latency, a latch wait or a hang at once with an {@link
+ * InterruptedException} (the call is then {@link CallRecord.Outcome#INTERRUPTED}), unless the reply
+ * {@linkplain #ignoringInterrupts() ignores interrupts}.
+ *
+ * @param <T> the type of value the fake returns
+ */
+public final class Reply<T> {
+
+  private static final CountDownLatch NEVER = new CountDownLatch(1);
+
+  private final String description;
+  private final LongFunction<? extends T> value; // null: fails or hangs
+  private final LongFunction<? extends Throwable> failure; // null: returns or hangs
+  private final long minNanos;
+  private final long maxNanos;
+  private final CountDownLatch latch; // null: no latch; NEVER: hangs
+  private final boolean ignoresInterrupts;
+
+  private Reply(String description, LongFunction<? extends T> value,
+      LongFunction<? extends Throwable> failure, long minNanos, long maxNanos, CountDownLatch latch,
+      boolean ignoresInterrupts) {
+    this.description = description;
+    this.value = value;
+    this.failure = failure;
+    this.minNanos = minNanos;
+    this.maxNanos = maxNanos;
+    this.latch = latch;
+    this.ignoresInterrupts = ignoresInterrupts;
+  }
+
+  /**
+   * The call returns {@code value}, at once unless a latency is added.
+   *
+   * @param value the value, null allowed
+   * @param <T> the value type
+   * @return the reply
+   */
+  public static <T> Reply<T> value(T value) {
+    return new Reply<>("value(" + value + ")", call -> value, null, 0, 0, null, false);
+  }
+
+  /**
+   * The call returns what {@code factory} makes of the call's index (from 0).
+   *
+   * @param factory makes the value; it runs on the calling thread
+   * @param <T> the value type
+   * @return the reply
+   * @throws NullPointerException if {@code factory} is null
+   */
+  public static <T> Reply<T> valueFrom(LongFunction<? extends T> factory) {
+    Objects.requireNonNull(factory, "factory");
+    return new Reply<>("valueFrom(factory)", factory, null, 0, 0, null, false);
+  }
+
+  /**
+   * The call throws {@code failure}, as is (checked or not), at once unless a latency is added.
+   *
+   * @param failure the throwable to throw
+   * @param <T> the value type
+   * @return the reply
+   * @throws NullPointerException if {@code failure} is null
+   */
+  public static <T> Reply<T> failure(Throwable failure) {
+    Objects.requireNonNull(failure, "failure");
+    return new Reply<>("failure(" + failure.getClass().getSimpleName() + ")", null, call -> failure,
+        0, 0, null, false);
+  }
+
+  /**
+   * The call throws what {@code factory} makes of the call's index (from 0).
+   *
+   * @param factory makes the throwable; it runs on the calling thread and must not return null
+   * @param <T> the value type
+   * @return the reply
+   * @throws NullPointerException if {@code factory} is null
+   */
+  public static <T> Reply<T> failureFrom(LongFunction<? extends Throwable> factory) {
+    Objects.requireNonNull(factory, "factory");
+    return new Reply<>("failureFrom(factory)", null, factory, 0, 0, null, false);
+  }
+
+  /**
+   * The call blocks until its thread is interrupted, then throws {@link InterruptedException}.
+   *
+   * @param <T> the value type
+   * @return the reply
+   */
+  public static <T> Reply<T> hang() {
+    return new Reply<>("hang()", null, null, 0, 0, NEVER, false);
+  }
+
+  /**
+   * Returns this reply, taking {@code latency} on the fake's clock before it returns or throws.
+   *
+   * @param latency the latency, zero or positive
+   * @return a new reply
+   * @throws IllegalArgumentException if {@code latency} is negative or too large for a long of nanos
+   * @throws IllegalStateException if this reply hangs
+   */
+  public Reply<T> after(Duration latency) {
+    return after(latency, latency);
+  }
+
+  /**
+   * Returns this reply, taking a latency drawn uniformly in [min, max) (exactly {@code min} when they
+   * are equal) from the fake's seed and the call's index, before it returns or throws.
+   *
+   * @param min the shortest latency, zero or positive
+   * @param max the longest latency, at least {@code min}
+   * @return a new reply
+   * @throws IllegalArgumentException if a bound is negative or {@code min > max}
+   * @throws NullPointerException if a bound is null
+   * @throws IllegalStateException if this reply hangs
+   */
+  public Reply<T> after(Duration min, Duration max) {
+    long lo = Durations.nonNegativeNanos("min", min);
+    long hi = Durations.nonNegativeNanos("max", max);
+    if (lo > hi) {
+      throw new IllegalArgumentException("min must not exceed max, was " + min + " > " + max);
+    }
+    requireEnds("after");
+    String range = lo == hi ? min.toString() : min + ".." + max;
+    return new Reply<>(description + ".after(" + range + ")", value, failure, lo, hi, latch,
+        ignoresInterrupts);
+  }
+
+  /**
+   * Returns this reply, waiting first until {@code latch} opens (reaches zero).
+   *
+   * @param latch the latch to wait on
+   * @return a new reply
+   * @throws NullPointerException if {@code latch} is null
+   * @throws IllegalStateException if this reply hangs
+   */
+  public Reply<T> afterLatch(CountDownLatch latch) {
+    Objects.requireNonNull(latch, "latch");
+    requireEnds("afterLatch");
+    return new Reply<>(description + ".afterLatch(latch)", value, failure, minNanos, maxNanos, latch,
+        ignoresInterrupts);
+  }
+
+  /**
+   * Returns this reply, ignoring interrupts: the call waits for its latch and its full latency, then
+   * returns or throws as planned, with the thread's interrupt status set again if an interrupt
+   * arrived meanwhile. It models a client that cannot be cancelled.
+   *
+   * @return a new reply
+   * @throws IllegalStateException if this reply hangs: it would never end
+   */
+  public Reply<T> ignoringInterrupts() {
+    requireEnds("ignoringInterrupts");
+    return new Reply<>(description + ".ignoringInterrupts()", value, failure, minNanos, maxNanos,
+        latch, true);
+  }
+
+  @Override
+  public String toString() {
+    return description;
+  }
+
+  /** Performs this reply for call {@code index} that started at {@code startNanos} on {@code time}. */
+  T perform(long index, long seed, TimeSource time, long startNanos) throws Throwable {
+    if (latch != null) {
+      Waits.latch(latch, ignoresInterrupts);
+    }
+    long latency = SeededDraws.between(minNanos, maxNanos, SeededDraws.unit(seed, index, 2));
+    if (latency > 0) {
+      Waits.latency(time, startNanos, latency, ignoresInterrupts);
+    }
+    if (failure != null) {
+      Throwable t = failure.apply(index);
+      throw Objects.requireNonNull(t, "the failure factory returned null");
+    }
+    return value.apply(index);
+  }
+
+  private void requireEnds(String what) {
+    if (latch == NEVER) {
+      throw new IllegalStateException(what + "() on hang(): a hanging call never ends");
+    }
+  }
+}

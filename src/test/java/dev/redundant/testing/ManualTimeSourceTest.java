@@ -1,0 +1,197 @@
+package dev.redundant.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ManualTimeSourceTest {
+
+  private static final Duration SHORT = Duration.ofMillis(50);
+  private static final long MS = 1_000_000L;
+
+  @AfterEach
+  void clearInterruptStatus() {
+    Thread.interrupted();
+  }
+
+  /** A thread that parks on {@code time} until {@code deadline}, in a loop, as the library does. */
+  private static Thread parkUntil(ManualTimeSource time, long deadline, CompletableFuture<Void> done) {
+    return Thread.ofVirtual().start(() -> {
+      while (time.nanoTime() - deadline < 0 && !Thread.currentThread().isInterrupted()) {
+        time.parkUntil(deadline);
+      }
+      done.complete(null);
+    });
+  }
+
+  /** Issue 7 §1: with an origin near the end of the long range, deadlines past the wrap still wait. */
+  @ParameterizedTest
+  @ValueSource(longs = {0, -1, 1, Long.MAX_VALUE, Long.MAX_VALUE - 50 * MS, Long.MAX_VALUE - 1,
+      Long.MIN_VALUE, Long.MIN_VALUE + 50 * MS, Long.MIN_VALUE - 50 * MS})
+  void aDeadlinePastTheWrapIsWaitedForExactly(long origin) throws Exception {
+    ManualTimeSource time = new ManualTimeSource(origin);
+    long deadline = origin + 100 * MS; // may wrap around
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    parkUntil(time, deadline, done);
+
+    time.awaitParkedUntil(Duration.ofMillis(100));
+    time.advanceAndAwaitParked(Duration.ofMillis(100).minusNanos(1));
+    assertThat(done).as("1 ns before the deadline").isNotDone();
+    assertThat(time.waiters()).isOne();
+
+    time.advance(Duration.ofNanos(1));
+    done.get(10, TimeUnit.SECONDS);
+    assertThat(time.elapsed()).isEqualTo(Duration.ofMillis(100));
+    assertThat(time.nanoTime()).isEqualTo(deadline);
+  }
+
+  @Test
+  void aDeadlineThatHasComeDoesNotPark() {
+    ManualTimeSource time = new ManualTimeSource(Long.MAX_VALUE);
+    time.advance(Duration.ofMillis(1)); // wraps to MIN_VALUE + ...
+    time.parkUntil(Long.MAX_VALUE); // in the past: returns at once, here, on this thread
+    assertThat(time.waiters()).isZero();
+    assertThat(time.elapsed()).isEqualTo(Duration.ofMillis(1));
+  }
+
+  @Test
+  void advancingBackwardsFailsClearly() {
+    ManualTimeSource time = new ManualTimeSource();
+    assertThatThrownBy(() -> time.advance(Duration.ofNanos(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("duration must not be negative, was PT-0.000000001S: a ManualTimeSource never goes"
+            + " backwards");
+    assertThatThrownBy(() -> time.advanceAndAwaitParked(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("never goes backwards");
+    assertThatThrownBy(() -> time.advance(null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("duration");
+    assertThatThrownBy(() -> time.advance(Duration.ofDays(300 * 365L)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must fit in a long of nanoseconds");
+    assertThat(time.elapsed()).isZero();
+  }
+
+  @Test
+  void badWaitingArgumentsNameTheParameter() {
+    ManualTimeSource time = new ManualTimeSource();
+    assertThatThrownBy(() -> time.awaitWaiters(-1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("count must not be negative, was -1");
+    assertThatThrownBy(() -> time.awaitWaiters(0, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("timeout must be positive, was PT0S");
+    assertThatThrownBy(() -> time.awaitParkedUntil(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("elapsed must not be negative");
+    assertThatThrownBy(() -> time.awaitSettled(null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("timeout");
+  }
+
+  @Test
+  void waitingForAThreadThatNeverParksTimesOutSayingWhatItSaw() {
+    ManualTimeSource time = new ManualTimeSource();
+    assertThatThrownBy(() -> time.awaitWaiters(1, SHORT))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageStartingWith("Timed out after PT0.05S waiting for 1 thread(s) waiting on the clock")
+        .hasMessageContaining("clock at PT0S, 0 thread(s) waiting on it []");
+    assertThatThrownBy(() -> time.awaitParkedUntil(Duration.ofSeconds(1), SHORT))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("waiting for a thread waiting on the clock until PT1S");
+  }
+
+  @Test
+  void advanceAndAwaitNamesAThreadThatCameDueAndDidNotParkAgain() throws Exception {
+    ManualTimeSource time = new ManualTimeSource();
+    CountDownLatch spinning = new CountDownLatch(1);
+    CountDownLatch stop = new CountDownLatch(1);
+    Thread busy = Thread.ofPlatform().daemon().name("busy-after-its-deadline").start(() -> {
+      time.parkUntil(Duration.ofSeconds(1).toNanos());
+      spinning.countDown();
+      while (stop.getCount() > 0) {
+        Thread.onSpinWait(); // runs, never parks: the test cannot say it settled
+      }
+    });
+    try {
+      time.awaitWaiters(1);
+      time.advance(Duration.ofSeconds(1));
+      spinning.await();
+      assertThatThrownBy(() -> time.advanceAndAwaitParked(Duration.ZERO, SHORT))
+          .isInstanceOf(AssertionError.class)
+          .hasMessageStartingWith("Timed out after PT0.05S waiting for everything due at PT1S to run"
+              + " and park again")
+          .hasMessageContaining("busy-after-its-deadline")
+          .hasMessageContaining("RUNNABLE");
+    } finally {
+      stop.countDown();
+      busy.join();
+    }
+  }
+
+  @Test
+  void advanceAndAwaitReturnsOnceTheWokenThreadParksForItsNextDeadline() throws Exception {
+    ManualTimeSource time = new ManualTimeSource();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    // wakes at 1 s, "works", then waits for 3 s: like a caller that starts a hedge and waits on
+    Thread.ofVirtual().start(() -> {
+      long t1 = Duration.ofSeconds(1).toNanos();
+      while (time.nanoTime() - t1 < 0) {
+        time.parkUntil(t1);
+      }
+      long t3 = Duration.ofSeconds(3).toNanos();
+      while (time.nanoTime() - t3 < 0) {
+        time.parkUntil(t3);
+      }
+      done.complete(null);
+    });
+    time.awaitParkedUntil(Duration.ofSeconds(1));
+    time.advanceAndAwaitParked(Duration.ofSeconds(1));
+    time.awaitParkedUntil(Duration.ofSeconds(3), Duration.ofNanos(1)); // already true: no waiting
+    time.advanceAndAwaitParked(Duration.ofSeconds(2));
+    done.get(10, TimeUnit.SECONDS);
+    time.awaitWaiters(0);
+  }
+
+  @Test
+  void aThreadBlockedElsewhereCountsAsSettled() throws Exception {
+    ManualTimeSource time = new ManualTimeSource();
+    CountDownLatch gate = new CountDownLatch(1);
+    Thread t = Thread.ofVirtual().start(() -> {
+      time.parkUntil(Duration.ofSeconds(1).toNanos());
+      try {
+        gate.await(); // like an attempt that, after its latency, waits on a latch
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    time.awaitWaiters(1);
+    time.advanceAndAwaitParked(Duration.ofSeconds(1));
+    assertThat(t.getState()).isEqualTo(Thread.State.WAITING);
+    gate.countDown();
+    t.join();
+    time.awaitSettled(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void parkUntilReturnsAtOnceWhenInterruptedAndKeepsTheStatus() {
+    ManualTimeSource time = new ManualTimeSource();
+    Thread.currentThread().interrupt();
+    time.parkUntil(Duration.ofHours(1).toNanos());
+    assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    assertThat(time.waiters()).isZero();
+  }
+
+  @Test
+  void describesItself() {
+    ManualTimeSource time = new ManualTimeSource(-5);
+    time.advance(Duration.ofSeconds(2));
+    assertThat(time).hasToString("ManualTimeSource[PT2S, 0 waiting]");
+  }
+}
