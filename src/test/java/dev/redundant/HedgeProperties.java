@@ -1,18 +1,20 @@
 package dev.redundant;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.redundant.AttemptReport.Outcome;
+import dev.redundant.Callers.Caller;
+import dev.redundant.testing.FakeDependency;
+import dev.redundant.testing.ManualTimeSource;
+import dev.redundant.testing.Reply;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -20,7 +22,12 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-/** Properties of a call over random attempt outcomes and latencies. */
+/**
+ * Properties of a call over random attempt outcomes and latencies. Latencies and the hedge delay elapse
+ * on a {@link ManualTimeSource} that the test steps 1 ms at a time, so no test waits on the wall clock.
+ * The interleaving of attempt threads may still vary from run to run; every property checked here holds
+ * for every interleaving.
+ */
 class HedgeProperties {
 
   enum Kind {
@@ -29,14 +36,11 @@ class HedgeProperties {
     REJECT
   }
 
-  /** What attempt {@code i} does: sleeps {@code latencyMillis}, then succeeds, fails or returns a rejected value. */
+  /** What attempt {@code i} does: takes {@code latencyMillis} on the clock, then succeeds, fails or returns a rejected value. */
   record Step(Kind kind, int latencyMillis) {}
 
-  /**
-   * A call: one step per attempt ({@code maxAttempts = steps.size()}), the hedge delay, waitForLosers, and
-   * whether it is made with {@code callAsync}.
-   */
-  record Scenario(List<Step> steps, int delayMillis, boolean waitForLosers, boolean async) {
+  /** A call: one step per attempt ({@code maxAttempts = steps.size()}), the hedge delay, waitForLosers, how it is made. */
+  record Scenario(List<Step> steps, int delayMillis, boolean waitForLosers, Caller caller) {
     int maxAttempts() {
       return steps.size();
     }
@@ -46,88 +50,72 @@ class HedgeProperties {
     }
   }
 
+  /** What the call gave, and how many attempts still ran when it returned. */
+  record Result(String value, AllAttemptsFailedException failure, int runningAtReturn) {}
+
   @Provide
   Arbitrary<Scenario> scenarios() {
     Arbitrary<Step> step = Combinators.combine(Arbitraries.of(Kind.class), Arbitraries.integers().between(0, 3))
         .as(Step::new);
     return Combinators.combine(step.list().ofMinSize(1).ofMaxSize(6), Arbitraries.of(0, 1),
-        Arbitraries.of(false, true), Arbitraries.of(false, true)).as(Scenario::new);
+        Arbitraries.of(false, true), Arbitraries.of(Caller.class)).as(Scenario::new);
   }
 
   @Property(tries = 200)
-  void aCallReturnsAnAcceptedSuccessOrReportsEveryFailure(@ForAll("scenarios") Scenario scenario) throws Exception {
+  void aCallReturnsAnAcceptedSuccessOrReportsEveryFailure(@ForAll("scenarios") Scenario scenario) throws Throwable {
     int n = scenario.maxAttempts();
+    ManualTimeSource time = new ManualTimeSource();
     Exception[] thrown = new Exception[n];
     String[] values = new String[n];
+    @SuppressWarnings("unchecked")
+    FakeDependency<String>[] attempts = new FakeDependency[n]; // attempt i calls attempts[i]
     for (int i = 0; i < n; i++) {
+      Step step = scenario.steps().get(i);
       thrown[i] = new IOException("attempt " + i);
-      values[i] = new String((scenario.steps().get(i).kind() == Kind.REJECT ? "bad-" : "ok-") + i);
+      values[i] = new String((step.kind() == Kind.REJECT ? "bad-" : "ok-") + i);
+      Reply<String> reply = step.kind() == Kind.FAIL ? Reply.failure(thrown[i]) : Reply.value(values[i]);
+      attempts[i] = FakeDependency.<String>builder().timeSource(time)
+          .script(reply.after(Duration.ofMillis(step.latencyMillis()))).build();
     }
-    AtomicInteger started = new AtomicInteger();
-    AtomicInteger running = new AtomicInteger();
-    Set<Integer> indexes = ConcurrentHashMap.newKeySet();
-    AttemptTask<String> task = attempt -> {
-      int i = attempt.index();
-      started.incrementAndGet();
-      running.incrementAndGet();
-      try {
-        assertThat(indexes.add(i)).as("attempt index %s runs once", i).isTrue();
-        Step step = scenario.steps().get(i);
-        if (step.latencyMillis() > 0) {
-          Thread.sleep(step.latencyMillis());
-        }
-        if (step.kind() == Kind.FAIL) {
-          throw thrown[i];
-        }
-        return values[i];
-      } finally {
-        running.decrementAndGet();
-      }
-    };
+    AttemptTask<String> task = attempt -> attempts[attempt.index()].call();
     Hedge<String> hedge = Hedge.<String>builder().maxAttempts(n).delay(Duration.ofMillis(scenario.delayMillis()))
-        .rejectIf(v -> v.startsWith("bad-")).waitForLosers(scenario.waitForLosers()).build();
+        .rejectIf(v -> v.startsWith("bad-")).waitForLosers(scenario.waitForLosers()).timeSource(time).build();
 
-    String value = null;
-    AllAttemptsFailedException failure = null;
-    int runningAtReturn;
-    if (scenario.async()) {
-      CompletableFuture<String> future = hedge.callAsync(task);
-      CompletableFuture<Integer> runningAtCompletion = future.handle((v, e) -> running.get());
-      try {
-        value = future.get(30, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        assertThat(e.getCause()).isInstanceOf(AllAttemptsFailedException.class);
-        failure = (AllAttemptsFailedException) e.getCause();
+    CompletableFuture<Result> call = start(scenario.caller(), hedge, task, attempts);
+    // Move the clock only while someone waits on it, and each time only once everything due has run.
+    for (int step = 0; ; step++) {
+      Patiently.patiently().until(() -> call.isDone() || time.waiters() > 0);
+      if (call.isDone()) {
+        break;
       }
-      runningAtReturn = runningAtCompletion.get(30, TimeUnit.SECONDS);
-    } else {
-      try {
-        value = hedge.call(task);
-      } catch (AllAttemptsFailedException e) {
-        failure = e;
-      }
-      runningAtReturn = running.get();
+      assertThat(step).as("1 ms steps of the clock before the call ended; %s; %s; %s", scenario,
+          Arrays.toString(attempts), time).isLessThan(1_000);
+      time.advanceAndAwaitParked(Duration.ofMillis(1));
     }
+    Result result = call.get(30, TimeUnit.SECONDS);
 
     if (scenario.waitForLosers()) {
-      assertThat(runningAtReturn).as("attempts running when a waitForLosers call returned").isZero();
+      assertThat(result.runningAtReturn()).as("attempts running when a waitForLosers call returned").isZero();
     }
-    assertThat(started.get()).isBetween(1, n);
-    assertThat(indexes).allSatisfy(i -> assertThat(i).isBetween(0, n - 1));
+    int started = started(attempts);
+    assertThat(started).isBetween(1, n);
+    for (FakeDependency<String> attempt : attempts) {
+      assertThat(attempt.calls().size()).as("each attempt index runs at most once").isLessThanOrEqualTo(1);
+    }
     if (scenario.anySuccess()) {
-      assertThat(failure).as("the call failed although an attempt succeeds").isNull();
-      String v = value;
-      int winner = Integer.parseInt(v.substring("ok-".length()));
+      assertThat(result.failure()).as("the call failed although an attempt succeeds").isNull();
+      int winner = Integer.parseInt(result.value().substring("ok-".length()));
       assertThat(scenario.steps().get(winner).kind()).isEqualTo(Kind.SUCCEED);
-      assertThat(v).isSameAs(values[winner]);
-      assertThat(indexes).contains(winner);
+      assertThat(result.value()).isSameAs(values[winner]);
+      assertThat(attempts[winner].calls()).isNotEmpty();
     } else {
+      AllAttemptsFailedException failure = result.failure();
       assertThat(failure).as("no attempt succeeds: the call must fail").isNotNull();
       assertThat(failure).isExactlyInstanceOf(AllAttemptsFailedException.class);
-      assertThat(started.get()).isEqualTo(n);
+      assertThat(started).isEqualTo(n);
       assertThat(failure.failures()).hasSize(n);
       assertThat(failure.attempts()).extracting(AttemptReport::index)
-          .containsExactlyElementsOf(java.util.stream.IntStream.range(0, n).boxed().toList());
+          .containsExactlyElementsOf(IntStream.range(0, n).boxed().toList());
       for (int i = 0; i < n; i++) {
         Throwable f = failure.failures().get(i);
         AttemptReport report = failure.attempts().get(i);
@@ -145,8 +133,40 @@ class HedgeProperties {
         }
       }
     }
-    await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
-        .until(() -> running.get() == 0);
-    assertThat(started.get()).isLessThanOrEqualTo(n);
+    for (FakeDependency<String> attempt : attempts) {
+      attempt.awaitNoneInFlight(); // every loser ends: the call interrupted it or it ran to its end
+    }
+  }
+
+  private static CompletableFuture<Result> start(Caller caller, Hedge<String> hedge, AttemptTask<String> task,
+      FakeDependency<String>[] attempts) {
+    if (caller == Caller.ASYNC) {
+      return hedge.callAsync(task).handle((v, e) -> {
+        // the future completes on an attempt's or the clock's thread, at the moment the call ends
+        AllAttemptsFailedException failure = e == null ? null : (AllAttemptsFailedException) unwrap(e);
+        return new Result(v, failure, running(attempts));
+      });
+    }
+    return caller.start(() -> {
+      try {
+        String value = hedge.call(task);
+        return new Result(value, null, running(attempts));
+      } catch (AllAttemptsFailedException e) {
+        return new Result(null, e, running(attempts));
+      }
+    }).result();
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    return e instanceof java.util.concurrent.CompletionException || e instanceof ExecutionException
+        ? e.getCause() : e;
+  }
+
+  private static int running(FakeDependency<String>[] attempts) {
+    return Arrays.stream(attempts).mapToInt(FakeDependency::inFlight).sum();
+  }
+
+  private static int started(FakeDependency<String>[] attempts) {
+    return Arrays.stream(attempts).mapToInt(a -> a.calls().size()).sum();
   }
 }

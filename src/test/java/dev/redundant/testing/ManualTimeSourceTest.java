@@ -22,11 +22,20 @@ class ManualTimeSourceTest {
     Thread.interrupted();
   }
 
-  /** A thread that parks on {@code time} until {@code deadline}, in a loop, as the library does. */
+  /**
+   * A thread that parks on {@code time} until {@code deadline}, in a loop, as the library does. A clock
+   * whose parkUntil does not wait would make it spin: after 1,000 early returns (far more than spurious
+   * wake-ups) it gives up and fails {@code done}.
+   */
   private static Thread parkUntil(ManualTimeSource time, long deadline, CompletableFuture<Void> done) {
-    return Thread.ofVirtual().start(() -> {
+    return Thread.ofPlatform().daemon().start(() -> {
+      int early = 0;
       while (time.nanoTime() - deadline < 0 && !Thread.currentThread().isInterrupted()) {
         time.parkUntil(deadline);
+        if (time.nanoTime() - deadline < 0 && ++early == 1_000) {
+          done.completeExceptionally(new AssertionError("parkUntil returned 1,000 times before its deadline"));
+          return;
+        }
       }
       done.complete(null);
     });
@@ -54,10 +63,11 @@ class ManualTimeSourceTest {
   }
 
   @Test
-  void aDeadlineThatHasComeDoesNotPark() {
+  void aDeadlineThatHasComeDoesNotPark() throws Exception {
     ManualTimeSource time = new ManualTimeSource(Long.MAX_VALUE);
-    time.advance(Duration.ofMillis(1)); // wraps to MIN_VALUE + ...
-    time.parkUntil(Long.MAX_VALUE); // in the past: returns at once, here, on this thread
+    time.advance(Duration.ofMillis(1)); // wraps around to MIN_VALUE + 1 ms - 1 ns
+    Thread parker = Thread.ofPlatform().daemon().start(() -> time.parkUntil(Long.MAX_VALUE)); // 1 ms ago
+    assertThat(parker.join(Duration.ofSeconds(10))).as("parkUntil of a past deadline returned").isTrue();
     assertThat(time.waiters()).isZero();
     assertThat(time.elapsed()).isEqualTo(Duration.ofMillis(1));
   }
