@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,8 +77,13 @@ class FlakyToolTest {
     }
 
     void awaitState(Thread.State state) {
-      await().atMost(PATIENCE).until(() -> thread.getState() == state);
+      patiently().until(() -> thread.getState() == state);
     }
+  }
+
+  /** Waits for an event on another thread, looking every millisecond; never a claim about speed. */
+  private static ConditionFactory patiently() {
+    return await().atMost(PATIENCE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1));
   }
 
   @AfterEach
@@ -421,7 +427,7 @@ class FlakyToolTest {
 
     call.thread().interrupt();
     // The call swallows the interrupt (clearing the flag) and waits on the clock again.
-    await().atMost(PATIENCE).until(() -> !call.thread().isInterrupted() && time.waiters() == 1);
+    patiently().until(() -> !call.thread().isInterrupted() && time.waiters() == 1);
     assertThat(call.result()).isNotDone();
 
     time.advance(Duration.ofMillis(200));
@@ -441,8 +447,7 @@ class FlakyToolTest {
 
     call.thread().interrupt();
     // The call swallows the interrupt (clearing the flag) and waits again.
-    await()
-        .atMost(PATIENCE)
+    patiently()
         .until(
             () ->
                 !call.thread().isInterrupted() && call.thread().getState() == Thread.State.WAITING);
@@ -585,7 +590,7 @@ class FlakyToolTest {
 
   private static void assertCounters(
       FlakyTool tool, long calls, long failures, long slow, long interrupted, long succeeded) {
-    await().atMost(PATIENCE).until(() -> tool.inFlight() == 0);
+    patiently().until(() -> tool.inFlight() == 0);
     assertThat(tool.calls()).as("calls").isEqualTo(calls);
     assertThat(tool.failures()).as("failures").isEqualTo(failures);
     assertThat(tool.slowCalls()).as("slowCalls").isEqualTo(slow);
@@ -599,7 +604,7 @@ class FlakyToolTest {
     time.advanceAndAwaitParked(end.minus(time.elapsed()).minusNanos(1));
     assertThat(call.result()).as("the call before its end").isNotDone();
     time.advance(Duration.ofNanos(1));
-    await().atMost(PATIENCE).until(call.result()::isDone);
+    patiently().until(call.result()::isDone);
   }
 
   private static Duration seconds(double s) {
