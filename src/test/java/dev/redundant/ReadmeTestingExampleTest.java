@@ -90,7 +90,7 @@ class ReadmeTestingExampleTest {
 
     time.advance(Duration.ofNanos(1));                            // t = 100 ms: the hedge
     quotes.awaitCalls(2);
-    assertThat(quotes.call(1).start()).isEqualTo(Duration.ofMillis(100));
+    assertThat(quotes.record(1).start()).isEqualTo(Duration.ofMillis(100));
     time.awaitParkedUntil(Duration.ofMillis(120));                // the hedge's own latency
     time.advance(Duration.ofMillis(20));
 
@@ -106,7 +106,7 @@ class ReadmeTestingExampleTest {
 
     assertThat(serviceOver(quotes).quote("ACME")).isEqualTo(acme);
 
-    assertThat(quotes.call(1).start()).isEqualTo(Duration.ZERO);  // no delay: the clock never moved
+    assertThat(quotes.record(1).start()).isEqualTo(Duration.ZERO);  // no delay: the clock never moved
     assertThat(time.elapsed()).isZero();
   }
 

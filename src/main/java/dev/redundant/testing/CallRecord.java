@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * What one call of a {@link FakeDependency} did, as seen at the moment {@link FakeDependency#calls()}
- * was read: an immutable snapshot.
+ * was read: an immutable snapshot, safe to share between threads (the value and failure are the
+ * user's own objects, shared as they are).
  *
  * @param index the call's index, from 0, in the order calls started
  * @param start when the call started, on the fake's clock, counted from when the fake was built

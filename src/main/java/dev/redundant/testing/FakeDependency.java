@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -37,7 +39,7 @@ import java.util.function.Predicate;
  * with an {@link AssertionError} that lists the calls seen.
  *
  * <p><b>Thread safety:</b> a fake is safe to call from any number of platform or virtual threads; it
- * never blocks inside {@code synchronized}. <b>Interruption:</b> an interrupt during a latency, a latch
+ * takes no lock. <b>Interruption:</b> an interrupt during a latency, a latch
  * or a hang ends the call at once with {@link InterruptedException} and clears the interrupt status,
  * as {@link Thread#sleep} does, unless the reply {@linkplain Reply#ignoringInterrupts() ignores it}.
  *
@@ -53,8 +55,13 @@ public final class FakeDependency<T> {
   private final double[] cumulativeRates; // empty: scripted
   private final List<Reply<T>> rated;
 
-  /** Every call so far, in index order; guarded by synchronizing on the list (held only briefly). */
-  private final List<Slot<T>> slots = new ArrayList<>();
+  /**
+   * Every call so far, by index. Lock-free on purpose: a thread of the code under test must never be
+   * seen blocked on the kit's own lock, which {@link ManualTimeSource#advanceAndAwaitParked} would take
+   * for "parked".
+   */
+  private final ConcurrentHashMap<Integer, Slot<T>> slots = new ConcurrentHashMap<>();
+  private final AtomicInteger started = new AtomicInteger();
   private final Signal signal = new Signal();
 
   private FakeDependency(Builder<T> b) {
@@ -113,9 +120,12 @@ public final class FakeDependency<T> {
    * @return an immutable list of records
    */
   public List<CallRecord<T>> calls() {
-    synchronized (slots) {
-      return slots.stream().map(Slot::snapshot).toList();
+    int count = started.get();
+    List<CallRecord<T>> records = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      records.add(slot(i).snapshot());
     }
+    return List.copyOf(records);
   }
 
   /**
@@ -125,12 +135,11 @@ public final class FakeDependency<T> {
    * @return a snapshot of the call
    * @throws IllegalArgumentException if no call has that index yet
    */
-  public CallRecord<T> call(int index) {
-    synchronized (slots) {
-      requireArgument(index >= 0 && index < slots.size(),
-          "index must be between 0 and %s (the calls so far), was %s", slots.size() - 1, index);
-      return slots.get(index).snapshot();
-    }
+  public CallRecord<T> record(int index) {
+    int count = started.get();
+    requireArgument(index >= 0 && index < count,
+        "index must be between 0 and %s (the calls so far), was %s", count - 1, index);
+    return slot(index).snapshot();
   }
 
   /**
@@ -238,27 +247,31 @@ public final class FakeDependency<T> {
   }
 
   private Slot<T> begin(long startNanos) {
-    Slot<T> slot;
-    synchronized (slots) {
-      slot = new Slot<>(slots.size(), Duration.ofNanos(startNanos - originNanos));
-      slots.add(slot);
-    }
+    int index = started.getAndIncrement();
+    Slot<T> slot = new Slot<>(index, Duration.ofNanos(startNanos - originNanos));
+    slots.put(index, slot);
     signal.changed();
+    return slot;
+  }
+
+  /** Returns call {@code index}'s slot, which exists or is being put by {@link #begin} right now. */
+  private Slot<T> slot(int index) {
+    Slot<T> slot;
+    // Guard against a race with begin(): the index is taken before the slot is put, without blocking.
+    while ((slot = slots.get(index)) == null) {
+      Thread.onSpinWait();
+    }
     return slot;
   }
 
   private void end(Slot<T> slot, CallRecord.Outcome outcome, T value, Throwable failure) {
     Duration end = Duration.ofNanos(time.nanoTime() - originNanos);
-    synchronized (slots) {
-      slot.ended = new CallRecord<>(slot.index, slot.start, end, outcome, value, failure);
-    }
+    slot.ended = new CallRecord<>(slot.index, slot.start, end, outcome, value, failure);
     signal.changed();
   }
 
   private int size() {
-    synchronized (slots) {
-      return slots.size();
-    }
+    return started.get();
   }
 
   private int count(Predicate<CallRecord<T>> which) {
@@ -274,11 +287,11 @@ public final class FakeDependency<T> {
     throw (E) t;
   }
 
-  /** One call's record while it may still change; guarded by the slots list. */
+  /** One call's record while it may still change: {@code ended} is set once, when the call ends. */
   private static final class Slot<T> {
     final long index;
     final Duration start;
-    CallRecord<T> ended;
+    volatile CallRecord<T> ended;
 
     Slot(long index, Duration start) {
       this.index = index;

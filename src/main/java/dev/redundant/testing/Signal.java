@@ -4,31 +4,30 @@ import static dev.redundant.internal.Checks.requireArgument;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * Lets a test thread wait, with a timeout, for a condition that other threads change: they call {@link
- * #changed()} after each change. Used by the kit's waiting helpers. Thread-safe; never blocks inside
- * {@code synchronized}, so virtual threads are not pinned.
+ * #changed()} after each change. Used by the kit's waiting helpers.
+ *
+ * <p>Thread-safe and lock-free: {@link #changed()} never blocks, so a thread of the code under test that
+ * signals is never seen blocked on the kit's own lock (which a waiting helper would take for "parked").
  */
 final class Signal {
   /** Looks at the condition again at least this often, for changes that come without a signal. */
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition condition = lock.newCondition();
+  private final Set<Thread> waiters = ConcurrentHashMap.newKeySet();
 
-  /** Wakes every thread waiting in {@link #await}. */
+  /** Wakes every thread waiting in {@link #await}; never blocks. */
   void changed() {
-    lock.lock();
-    try {
-      condition.signalAll();
-    } finally {
-      lock.unlock();
+    for (Thread waiter : waiters) {
+      LockSupport.unpark(waiter);
     }
   }
 
@@ -61,23 +60,24 @@ final class Signal {
    */
   void await(long deadline, Duration timeout, BooleanSupplier done, Supplier<String> awaited,
       Supplier<String> seen) {
-    lock.lock();
+    Thread me = Thread.currentThread();
+    waiters.add(me);
     try {
+      // Guard against a race with changed(): registered before evaluating, so a change after the
+      // evaluation unparks us (or leaves a permit that makes the park return at once).
       while (!done.getAsBoolean()) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           throw new AssertionError("Timed out after " + timeout + " waiting for " + awaited.get()
               + "; saw " + seen.get());
         }
-        try {
-          condition.awaitNanos(Math.min(left, POLL_NANOS));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new AssertionError("Interrupted while waiting for " + awaited.get(), e);
+        LockSupport.parkNanos(this, Math.min(left, POLL_NANOS));
+        if (me.isInterrupted()) {
+          throw new AssertionError("Interrupted while waiting for " + awaited.get());
         }
       }
     } finally {
-      lock.unlock();
+      waiters.remove(me);
     }
   }
 }

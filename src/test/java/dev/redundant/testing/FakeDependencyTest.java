@@ -71,7 +71,7 @@ class FakeDependencyTest {
     time.awaitParkedUntil(Duration.ofMillis(300));
     time.advanceAndAwaitParked(Duration.ofMillis(300).minusNanos(1));
     assertThat(slow.result()).isNotDone();
-    assertThat(quotes.call(1).outcome()).isEqualTo(Outcome.RUNNING);
+    assertThat(quotes.record(1).outcome()).isEqualTo(Outcome.RUNNING);
     assertThat(quotes.inFlight()).isOne();
     time.advance(Duration.ofNanos(1));
     assertThat(slow.result().get(10, TimeUnit.SECONDS)).isSameAs(acme);
@@ -90,7 +90,7 @@ class FakeDependencyTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("the script ran out: call 1 has no reply (the script has 1: [value(only)]); add"
             + " replies or an otherwise(...) reply");
-    assertThat(fake.call(1).outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(fake.record(1).outcome()).isEqualTo(Outcome.FAILED);
   }
 
   @Test
@@ -157,7 +157,7 @@ class FakeDependencyTest {
     time.awaitParkedUntil(expected);
     time.advance(expected);
     call.result().get(10, TimeUnit.SECONDS);
-    assertThat(fake.call(0).end()).isEqualTo(expected);
+    assertThat(fake.record(0).end()).isEqualTo(expected);
   }
 
   @Test
@@ -237,7 +237,7 @@ class FakeDependencyTest {
     time.advance(Duration.ofSeconds(1));
     assertThat(stubborn.result().get(10, TimeUnit.SECONDS)).isEqualTo("stubborn");
     assertThat(stubborn.flagAtEnd().get(10, TimeUnit.SECONDS)).as("interrupt set again").isTrue();
-    assertThat(fake.call(1).outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(fake.record(1).outcome()).isEqualTo(Outcome.SUCCEEDED);
   }
 
   @Test
@@ -252,7 +252,7 @@ class FakeDependencyTest {
         .hasMessageContaining("outcome=RUNNING");
     assertThatThrownBy(() -> fake.awaitInterrupted(1, SHORT)).isInstanceOf(AssertionError.class)
         .hasMessageContaining("waiting for 1 call(s) interrupted");
-    assertThatThrownBy(() -> fake.call(5)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> fake.record(5)).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("index must be between 0 and 0 (the calls so far), was 5");
     running.thread().interrupt();
     fake.awaitNoneInFlight();

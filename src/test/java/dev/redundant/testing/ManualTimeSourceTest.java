@@ -2,6 +2,7 @@ package dev.redundant.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -41,6 +42,12 @@ class ManualTimeSourceTest {
     });
   }
 
+  /** Waits until {@code thread} is parked (WAITING), inside parkUntil: it takes no other lock. */
+  private static void awaitReallyParked(Thread thread) {
+    await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+        .until(() -> thread.getState() == Thread.State.WAITING);
+  }
+
   /** Issue 7 §1: with an origin near the end of the long range, deadlines past the wrap still wait. */
   @ParameterizedTest
   @ValueSource(longs = {0, -1, 1, Long.MAX_VALUE, Long.MAX_VALUE - 50 * MS, Long.MAX_VALUE - 1,
@@ -49,10 +56,12 @@ class ManualTimeSourceTest {
     ManualTimeSource time = new ManualTimeSource(origin);
     long deadline = origin + 100 * MS; // may wrap around
     CompletableFuture<Void> done = new CompletableFuture<>();
-    parkUntil(time, deadline, done);
+    Thread parker = parkUntil(time, deadline, done);
 
     time.awaitParkedUntil(Duration.ofMillis(100));
+    awaitReallyParked(parker); // a clock that does not wait would leave it spinning, RUNNABLE
     time.advanceAndAwaitParked(Duration.ofMillis(100).minusNanos(1));
+    awaitReallyParked(parker);
     assertThat(done).as("1 ns before the deadline").isNotDone();
     assertThat(time.waiters()).isOne();
 
