@@ -7,6 +7,7 @@ import dev.redundant.internal.RaceConfig;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
 
@@ -24,6 +25,7 @@ import java.util.function.Predicate;
  * <tr><td>{@link #attemptTimeout(Duration) attemptTimeout}</td><td>none</td><td>&gt; 0</td></tr>
  * <tr><td>{@link #fatalIf(Predicate) fatalIf}</td><td>no failure is fatal</td><td></td></tr>
  * <tr><td>{@link #rejectIf(Predicate) rejectIf}</td><td>every value is accepted</td><td></td></tr>
+ * <tr><td>{@link #onDiscard(Consumer) onDiscard}</td><td>{@code close()} if {@link AutoCloseable}</td><td></td></tr>
  * <tr><td>{@link #waitForLosers(boolean) waitForLosers}</td><td>false</td><td></td></tr>
  * <tr><td>{@link #listener(HedgeListener) listener}</td><td>none</td><td></td></tr>
  * <tr><td>{@link #executor(Executor) executor} / {@link #threadFactory(ThreadFactory) threadFactory}</td>
@@ -46,6 +48,7 @@ public final class HedgeBuilder<T> {
   private Duration attemptTimeout;
   private Predicate<? super Throwable> fatal = failure -> false;
   private Predicate<? super T> reject;
+  private Consumer<? super T> onDiscard;
   private boolean waitForLosers;
   private HedgeListener listener;
   private Executor executor = VIRTUAL_THREAD_PER_ATTEMPT;
@@ -164,6 +167,24 @@ public final class HedgeBuilder<T> {
   }
 
   /**
+   * Sets how to dispose of a value that lost (it arrived after the winner) or was rejected, instead of
+   * {@code close()}: for values that hold a resource without being {@link AutoCloseable}, such as an
+   * {@code HttpResponse<InputStream>} ({@code r -> r.body().close()}) or a pooled connection handle. Never
+   * called for the value the call returns (even when an attempt returned the same object), nor for
+   * {@code null}. What it throws is logged at debug and ignored. Called on the thread that discards: an
+   * attempt's thread, or the thread that cancelled or completed an asynchronous call's future after it
+   * was decided.
+   *
+   * @param onDiscard disposes of a discarded value; {@code null} for the default: {@code close()} if the
+   *     value is {@link AutoCloseable}
+   * @return this builder
+   */
+  public HedgeBuilder<T> onDiscard(Consumer<? super T> onDiscard) {
+    this.onDiscard = onDiscard;
+    return this;
+  }
+
+  /**
    * Sets whether a call returns only after every attempt has ended. Off by default: the call returns as
    * soon as it is decided and losers end in the background after their interrupt. On, a loser that
    * ignores interrupts delays the caller; an interrupt of a synchronous caller stops the wait for losers
@@ -269,7 +290,7 @@ public final class HedgeBuilder<T> {
       delayNanos[i] = RaceConfig.saturatedNanos(d);
     }
     RaceConfig config = new RaceConfig(maxAttempts, delayNanos, timeout, attemptTimeout, fatal,
-        (Predicate<Object>) reject, waitForLosers, listener, executor, timeSource, copyMdc);
+        (Predicate<Object>) reject, onDiscard, waitForLosers, listener, executor, timeSource, copyMdc);
     return new Hedge<>(config, describe(delayNanos));
   }
 
@@ -286,6 +307,9 @@ public final class HedgeBuilder<T> {
     }
     if (reject != null) {
       sb.append(", rejectIf");
+    }
+    if (onDiscard != null) {
+      sb.append(", onDiscard");
     }
     if (waitForLosers) {
       sb.append(", waitForLosers");
