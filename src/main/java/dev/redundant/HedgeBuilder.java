@@ -229,8 +229,8 @@ public final class HedgeBuilder<T> {
 
   /**
    * Runs each attempt on a new thread from {@code threadFactory} (to name threads, or to use platform
-   * threads). A factory that returns {@code null} or throws fails that attempt, as a rejecting
-   * {@link #executor(Executor) executor} does. Replaces an executor.
+   * threads). A factory that returns {@code null}, throws, or returns a thread it has already started
+   * fails that attempt, as a rejecting {@link #executor(Executor) executor} does. Replaces an executor.
    *
    * @param threadFactory makes one thread per attempt
    * @return this builder
@@ -238,14 +238,8 @@ public final class HedgeBuilder<T> {
    */
   public HedgeBuilder<T> threadFactory(ThreadFactory threadFactory) {
     requireNonNull(threadFactory, "threadFactory");
-    this.executor = task -> {
-      Thread thread = threadFactory.newThread(task);
-      if (thread == null) {
-        throw new java.util.concurrent.RejectedExecutionException("threadFactory returned null");
-      }
-      thread.start();
-    };
-    this.executorName = "threadFactory " + threadFactory;
+    this.executor = new dev.redundant.internal.ThreadFactoryExecutor(threadFactory);
+    this.executorName = executor.toString();
     return this;
   }
 
