@@ -404,6 +404,11 @@ class EngineDefectsTest {
 
       @Override
       public void parkUntil(long deadlineNanos) {
+        try {
+          awaitLatch(started); // the attempt runs its task before the clock breaks
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
         throw broken;
       }
     };

@@ -23,13 +23,20 @@ class OnDiscardTest {
   void rejectedAndLosingValuesGoToOnDiscardAndTheWinnerNever(CallMode mode) throws Exception {
     List<String> discarded = new CopyOnWriteArrayList<>();
     CountDownLatch loserStarted = new CountDownLatch(1);
+    CountDownLatch rejectedDiscarded = new CountDownLatch(1);
     Hedge<Handle> hedge = Hedge.<Handle>builder().maxAttempts(3).delay(Duration.ZERO)
         .rejectIf(h -> h.name().equals("503"))
-        .onDiscard(h -> discarded.add(h.name())).build();
+        .onDiscard(h -> {
+          discarded.add(h.name());
+          if (h.name().equals("503")) {
+            rejectedDiscarded.countDown();
+          }
+        }).build();
     Handle winner = valueOf(mode.start(hedge, attempt -> switch (attempt.index()) {
       case 0 -> new Handle("503");
       case 1 -> {
         loserStarted.await();
+        rejectedDiscarded.await();
         yield new Handle("winner");
       }
       default -> {

@@ -59,12 +59,13 @@ final class CallClock {
   }
 
   /**
-   * Fires the call timeout, the attempt timeouts and the next hedge if due.
+   * Fires the call timeout, the attempt timeouts and the next hedge if due at {@code now}.
    *
-   * @return the time left until the next event, {@link RaceConfig#NEVER} for none, or {@link #FIRED}
+   * @param now the clock's reading, which the wait for the result must count from
+   * @return the time left after {@code now} until the next event, {@link RaceConfig#NEVER} for none, or
+   *     {@link #FIRED}
    */
-  long fireDue(ClockedCall call) {
-    long now = call.now();
+  long fireDue(ClockedCall call, long now) {
     long start = call.startNanos();
     if (elapsed(now, start, timeoutNanos)) {
       call.timeOut();
@@ -110,10 +111,13 @@ final class CallClock {
   }
 
   /**
-   * Parks the waiting thread for at most {@code wait} nanoseconds of this clock (returns at once if it
-   * is {@link #FIRED}); an unpark or interrupt ends it early. A throwing {@link TimeSource} ends the call.
+   * Fires what is due, then parks the waiting thread until the next event (returns at once if something
+   * fired); an unpark or interrupt ends the wait early. A throwing {@link TimeSource} ends the call.
    */
-  void park(ClockedCall call, long wait) {
+  void fireDueThenPark(ClockedCall call) {
+    // One reading for both: a deadline counted from a later reading would be late by the time between.
+    long now = call.now();
+    long wait = fireDue(call, now);
     if (wait == FIRED) {
       return;
     }
@@ -123,7 +127,7 @@ final class CallClock {
     }
     try {
       // now + wait may wrap past Long.MAX_VALUE: TimeSource.parkUntil compares differences.
-      timeSource.parkUntil(call.now() + wait);
+      timeSource.parkUntil(now + wait);
     } catch (Throwable t) {
       call.clockFailed(t);
     }
@@ -132,7 +136,7 @@ final class CallClock {
   /** The body of the clock watcher of an asynchronous call: fires events until the call ends. */
   void watch(ClockedCall call) {
     while (!call.isDecided()) {
-      park(call, fireDue(call));
+      fireDueThenPark(call);
       Thread.interrupted(); // nobody else owns this thread: an interrupt only means "look again"
     }
   }

@@ -49,7 +49,7 @@ import org.slf4j.MDC;
  * <ul>
  * <li><b>The caller</b> (synchronous) or the <b>clock watcher</b> (one virtual thread per asynchronous call
  *     with delays or timeouts): starts the first attempts, then waits; when it wakes it runs
- *     {@link CallClock#fireDue}: the call timeout ({@code end}), attempt timeouts ({@code cancel} with
+ *     {@link CallClock#fireDueThenPark}: the call timeout ({@code end}), attempt timeouts ({@code cancel} with
  *     {@code TIMED_OUT}, then a failover), hedges ({@code launchNext}). An interrupted caller aborts.</li>
  * <li><b>Attempt threads</b>: run the task, classify the outcome while still {@code ACTIVE} (so a
  *     blocking predicate is interrupted like the task), then finish; a failure starts a failover or ends
@@ -645,7 +645,7 @@ public final class Race<T> implements ClockedCall {
         }
         LockSupport.park(this); // wait for losers
       } else if (r == null && config.timed) {
-        config.clock.park(this, config.clock.fireDue(this));
+        config.clock.fireDueThenPark(this);
       } else {
         LockSupport.park(this);
       }
