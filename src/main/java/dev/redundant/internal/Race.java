@@ -269,7 +269,9 @@ public final class Race<T> implements ClockedCall {
         config.events.started(runs[i]); // before it is published, so before anything can end it
       }
     }
-    lastStartNanos = startNanos;
+    if (config.timed) {
+      lastStartNanos = startNanos;
+    }
     if (config.waitForLosers) {
       RUNNING.getAndAdd(this, together);
     }
@@ -317,7 +319,9 @@ public final class Race<T> implements ClockedCall {
       if (n >= config.maxAttempts || result != null || !mayLaunch(n, trigger)) {
         return -1;
       }
-      lastStartNanos = now; // before the count grows: see ClockedCall.latestStartNanos
+      if (config.timed) {
+        lastStartNanos = now; // before the count grows: see ClockedCall.latestStartNanos
+      }
       if (STARTED.compareAndSet(this, n, n + 1)) {
         return n;
       }
