@@ -41,8 +41,9 @@ import java.util.concurrent.CompletableFuture;
  *     accepts wins; {@code null} is a valid value. A failure never beats a later success.</li>
  * <li>When every attempt failed: {@link AllAttemptsFailedException}, with each attempt's failure exactly
  *     as thrown and a report per attempt.</li>
- * <li>When an attempt fails with a failure the policy {@linkplain HedgeBuilder#fatalIf classifies as
- *     fatal}: {@link FatalFailureException} at once, with the other attempts cancelled.</li>
+ * <li>When an attempt fails with a failure the policy classifies as fatal ({@link HedgeBuilder#fatalOn
+ *     fatalOn}, {@link HedgeBuilder#fatalIf fatalIf}): {@link FatalFailureException} at once, with the
+ *     other attempts cancelled.</li>
  * <li>When the {@linkplain HedgeBuilder#timeout call timeout} elapses first: {@link HedgeTimeoutException}.</li>
  * </ul>
  *

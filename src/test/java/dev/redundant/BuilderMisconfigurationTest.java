@@ -51,7 +51,8 @@ class BuilderMisconfigurationTest {
 
   @Test
   void anAttemptTimeoutAtOrBeyondTheCallTimeoutIsRefused() {
-    assertThatThrownBy(() -> Hedge.builder().delay(Duration.ZERO).timeout(SECOND).attemptTimeout(SECOND).build())
+    assertThatThrownBy(
+        () -> Hedge.builder().delay(Duration.ZERO).timeout(SECOND).attemptTimeout(SECOND).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("attemptTimeout (PT1S) must be shorter than timeout (PT1S), or it can never fire; "
             + "drop one of them");
@@ -77,8 +78,10 @@ class BuilderMisconfigurationTest {
         .hasMessage("timeout must be positive, was PT0S (for no timeout, the default, pass null)");
     assertThatThrownBy(() -> Hedge.builder().attemptTimeout(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("attemptTimeout must be positive, was PT0S (for no attemptTimeout, the default, pass null)");
-    assertThat(Hedge.builder().timeout(SECOND).timeout(null).build()).hasToString("Hedge[maxAttempts=3, delay=PT1S]");
+        .hasMessage(
+            "attemptTimeout must be positive, was PT0S (for no attemptTimeout, the default, pass null)");
+    assertThat(Hedge.builder().timeout(SECOND).timeout(null).build())
+        .hasToString("Hedge[maxAttempts=3, delay=PT1S]");
   }
 
   @Test

@@ -52,7 +52,8 @@ class ListenerFactoriesTest {
     List<CallSummary> calls = new CopyOnWriteArrayList<>();
     IOException reset = new IOException("connection reset");
     Hedge<String> hedge = Hedge.builder().maxAttempts(2).noHedging()
-        .listener(HedgeListener.of(HedgeListener.onFailure(failures::add), HedgeListener.afterCall(calls::add)))
+        .listener(
+            HedgeListener.of(HedgeListener.onFailure(failures::add), HedgeListener.afterCall(calls::add)))
         .build();
 
     String value = caller.start(() -> hedge.call(attempt -> {
