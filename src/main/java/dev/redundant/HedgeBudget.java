@@ -158,9 +158,7 @@ public final class HedgeBudget {
      * @throws IllegalArgumentException if out of bounds or not a number
      */
     public Builder hedgesPerSuccess(double tokens) {
-      requireArgument(tokens >= 0 && tokens <= MAX_PER_SUCCESS,
-          "hedgesPerSuccess must be between 0 and %s, was %s", MAX_PER_SUCCESS, tokens);
-      this.hedgesPerSuccess = tokens;
+      this.hedgesPerSuccess = checkPerSuccess("hedgesPerSuccess", tokens);
       return this;
     }
 
@@ -172,10 +170,14 @@ public final class HedgeBudget {
      * @throws IllegalArgumentException if out of bounds or not a number
      */
     public Builder failoversPerSuccess(double tokens) {
-      requireArgument(tokens >= 0 && tokens <= MAX_PER_SUCCESS,
-          "failoversPerSuccess must be between 0 and %s, was %s", MAX_PER_SUCCESS, tokens);
-      this.failoversPerSuccess = tokens;
+      this.failoversPerSuccess = checkPerSuccess("failoversPerSuccess", tokens);
       return this;
+    }
+
+    private static double checkPerSuccess(String name, double tokens) {
+      requireArgument(tokens >= 0 && tokens <= MAX_PER_SUCCESS, "%s must be between 0 and %s, was %s", name,
+          MAX_PER_SUCCESS, tokens);
+      return tokens;
     }
 
     /**

@@ -69,6 +69,16 @@ final class WindowHistogram {
     return size;
   }
 
+  /**
+   * Returns how many samples of the window are in a bucket now.
+   *
+   * @param bucket a bucket, in {@code [0, LogLinearBuckets.COUNT)}
+   * @return its count
+   */
+  long count(int bucket) {
+    return counts.get(bucket);
+  }
+
   /** Returns how many samples in the window are censored. */
   long censored() {
     return Math.max(0, counts.get(LogLinearBuckets.CENSORED));

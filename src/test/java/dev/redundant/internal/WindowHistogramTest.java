@@ -1,0 +1,100 @@
+package dev.redundant.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import org.junit.jupiter.api.Test;
+
+/** The count-based sliding window: eviction, quantiles with censored samples, and exact counts under contention. */
+class WindowHistogramTest {
+
+  @Test
+  void holdsOnlyTheLatestSamples() {
+    WindowHistogram window = new WindowHistogram(10);
+    for (int i = 0; i < 10; i++) {
+      window.record(5);
+    }
+    for (int i = 0; i < 10; i++) {
+      window.record(7);
+    }
+    assertThat(window.samples()).isEqualTo(10);
+    assertThat(window.count(5)).isZero();
+    assertThat(window.count(7)).isEqualTo(10);
+    assertThat(window.quantileBucket(0)).isEqualTo(7);
+  }
+
+  @Test
+  void aQuantileLeavesAtMostItsShareAboveIt() {
+    WindowHistogram window = new WindowHistogram(100);
+    for (int bucket = 1; bucket <= 100; bucket++) {
+      window.record(bucket);
+    }
+    assertThat(window.quantileBucket(0.95)).isEqualTo(95); // 5 of 100 above
+    assertThat(window.quantileBucket(0.5)).isEqualTo(50);
+    assertThat(window.quantileBucket(1.0)).isEqualTo(100);
+    assertThat(window.quantileBucket(0.0)).isEqualTo(1);
+  }
+
+  @Test
+  void censoredSamplesRankAboveEveryFiniteOne() {
+    WindowHistogram window = new WindowHistogram(20);
+    for (int i = 0; i < 19; i++) {
+      window.record(LogLinearBuckets.FINITE - 1); // the largest finite value
+    }
+    window.record(LogLinearBuckets.CENSORED);
+    assertThat(window.censored()).isEqualTo(1);
+    assertThat(window.quantileBucket(0.95)).isEqualTo(LogLinearBuckets.FINITE - 1);
+    assertThat(window.quantileBucket(0.96)).isEqualTo(LogLinearBuckets.CENSORED);
+  }
+
+  @Test
+  void anEmptyWindowHasNoQuantile() {
+    assertThat(new WindowHistogram(10).quantileBucket(0.5)).isEqualTo(-1);
+  }
+
+  @Test
+  void concurrentRecordersLoseNoCount() throws Exception {
+    int threads = 8;
+    int perThread = 20_000;
+    WindowHistogram large = new WindowHistogram(threads * perThread); // never wraps: every sample stays
+    WindowHistogram small = new WindowHistogram(1000); // wraps 160 times: slots are fought over
+    CyclicBarrier start = new CyclicBarrier(threads);
+    List<Thread> recorders = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int bucket = t;
+      Runnable body = () -> {
+        awaitQuietly(start);
+        for (int i = 0; i < perThread; i++) {
+          large.record(bucket);
+          small.record(i % 2 == 0 ? bucket : LogLinearBuckets.CENSORED);
+        }
+      };
+      // Half platform, half virtual recorders: the engine records from both kinds of threads.
+      recorders.add(t % 2 == 0 ? Thread.ofPlatform().start(body) : Thread.ofVirtual().start(body));
+    }
+    for (Thread recorder : recorders) {
+      recorder.join();
+    }
+    for (int t = 0; t < threads; t++) {
+      assertThat(large.count(t)).as("bucket %s", t).isEqualTo(perThread);
+    }
+    assertThat(large.samples()).isEqualTo((long) threads * perThread);
+    long sum = 0;
+    for (int bucket = 0; bucket < LogLinearBuckets.COUNT; bucket++) {
+      assertThat(small.count(bucket)).as("bucket %s", bucket).isNotNegative();
+      sum += small.count(bucket);
+    }
+    assertThat(sum).isEqualTo(1000);
+    assertThat(small.samples()).isEqualTo(1000);
+  }
+
+  private static void awaitQuietly(CyclicBarrier barrier) {
+    try {
+      barrier.await();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
