@@ -178,32 +178,56 @@ public final class AdaptiveDelay {
     return new AdaptiveDelay(targetExtraLoad, window, recoveryWindow, minSamples, min, delay);
   }
 
-  /** Returns the target extra load {@code L}, in (0, 1). */
+  /**
+   * Returns the target extra load {@code L}, in (0, 1).
+   *
+   * @return the target extra load {@code L}, in (0, 1)
+   */
   public double targetExtraLoad() {
     return targetExtraLoad;
   }
 
-  /** Returns how many recent first attempts the delay is learnt from. */
+  /**
+   * Returns how many recent first attempts the delay is learnt from.
+   *
+   * @return how many recent first attempts the delay is learnt from
+   */
   public int window() {
     return window;
   }
 
-  /** Returns the window used while the long one's quantile is censored. */
+  /**
+   * Returns the window used while the long one's quantile is censored.
+   *
+   * @return the window used while the long one's quantile is censored
+   */
   public int recoveryWindow() {
     return recoveryWindow == DERIVED ? Math.min(DEFAULT_RECOVERY_WINDOW, window) : recoveryWindow;
   }
 
-  /** Returns how many first attempts are recorded before the learnt delay applies. */
+  /**
+   * Returns how many first attempts are recorded before the learnt delay applies.
+   *
+   * @return how many first attempts are recorded before the learnt delay applies
+   */
   public int minSamples() {
     return minSamples == DERIVED ? Math.min(DEFAULT_MIN_SAMPLES, window) : minSamples;
   }
 
-  /** Returns the lower clamp of the learnt delay. */
+  /**
+   * Returns the lower clamp of the learnt delay.
+   *
+   * @return the lower clamp of the learnt delay
+   */
   public Duration min() {
     return min;
   }
 
-  /** Returns the upper clamp of the learnt delay, if one was set. */
+  /**
+   * Returns the upper clamp of the learnt delay, if one was set.
+   *
+   * @return the upper clamp of the learnt delay, if one was set
+   */
   public Optional<Duration> max() {
     return Optional.ofNullable(max);
   }

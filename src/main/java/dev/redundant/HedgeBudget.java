@@ -81,27 +81,47 @@ public final class HedgeBudget {
     return new Builder();
   }
 
-  /** Returns the hedge tokens earned per successful call. */
+  /**
+   * Returns the hedge tokens earned per successful call.
+   *
+   * @return the hedge tokens earned per successful call
+   */
   public double hedgesPerSuccess() {
     return hedgesPerSuccess;
   }
 
-  /** Returns the failover tokens earned per successful call. */
+  /**
+   * Returns the failover tokens earned per successful call.
+   *
+   * @return the failover tokens earned per successful call
+   */
   public double failoversPerSuccess() {
     return failoversPerSuccess;
   }
 
-  /** Returns the most tokens of each kind the budget saves up. */
+  /**
+   * Returns the most tokens of each kind the budget saves up.
+   *
+   * @return the most tokens of each kind the budget saves up
+   */
   public int burst() {
     return burst;
   }
 
-  /** Returns the extra attempts per second allowed whatever the successes. */
+  /**
+   * Returns the extra attempts per second allowed whatever the successes.
+   *
+   * @return the extra attempts per second allowed whatever the successes
+   */
   public double minPerSecond() {
     return minPerSecond;
   }
 
-  /** Returns the clock of the minimum rate. */
+  /**
+   * Returns the clock of the minimum rate.
+   *
+   * @return the clock of the minimum rate
+   */
   public TimeSource timeSource() {
     return timeSource;
   }

@@ -3,13 +3,11 @@ package dev.redundant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.redundant.internal.Concurrently;
 import dev.redundant.internal.TokenBudget;
 import dev.redundant.testing.ManualTimeSource;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -148,31 +146,15 @@ class HedgeBudgetTest {
     TokenBudget tokens = shared.tokens();
     grantHedges(tokens, 100);
     int perPolicy = 10_000;
-    CyclicBarrier start = new CyclicBarrier(2);
     AtomicInteger granted = new AtomicInteger();
-    List<Thread> policies = new ArrayList<>();
-    for (Thread.Builder kind : List.of(Thread.ofPlatform(), Thread.ofVirtual())) {
-      policies.add(kind.start(() -> {
-        await(start);
-        for (int i = 0; i < perPolicy; i++) {
-          tokens.onSuccess();
-          granted.addAndGet(tokens.tryHedge() ? 1 : 0);
-        }
-      }));
-    }
-    for (Thread policy : policies) {
-      policy.join();
-    }
+    Concurrently.run(2, policy -> { // one policy calls from a platform thread, the other from a virtual one
+      for (int i = 0; i < perPolicy; i++) {
+        tokens.onSuccess();
+        granted.addAndGet(tokens.tryHedge() ? 1 : 0);
+      }
+    });
     // Every token earned by either policy was spent by one of them, none twice: one per success.
     assertThat(granted.get() + shared.hedgeTokens()).isEqualTo(2.0 * perPolicy);
-  }
-
-  private static void await(CyclicBarrier barrier) {
-    try {
-      barrier.await();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** Attempts per call of a simulated failover-only policy (max 5) at 200 calls/s against a failure rate. */

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.redundant.HedgeStatistics.DelayMode;
 import dev.redundant.HedgeStatistics.LatencyQuantiles;
+import dev.redundant.internal.Concurrently;
 import dev.redundant.internal.DelayEstimator;
 import dev.redundant.internal.HedgeCounters;
 import dev.redundant.internal.RaceConfig;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.Test;
 
 /** Statistics snapshots: the counts add up, exactly, even when thousands of calls count at once. */
@@ -70,38 +68,25 @@ class HedgeStatisticsTest {
     HedgeCounters counters = new HedgeCounters();
     int threads = 8;
     int callsPerThread = 10_000;
-    CyclicBarrier start = new CyclicBarrier(threads);
-    List<Thread> callers = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      Runnable body = () -> {
-        try {
-          start.await();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
+    Concurrently.run(threads, thread -> {
+      for (int i = 0; i < callsPerThread; i++) {
+        // Every 4th call hedges and the hedge wins; every 5th fails over, and 1 in 10 then fails.
+        counters.callStarted();
+        if (i % 4 == 0) {
+          counters.hedgeStarted();
         }
-        for (int i = 0; i < callsPerThread; i++) {
-          // Every 4th call hedges and the hedge wins; every 5th fails over, and 1 in 10 then fails.
-          counters.callStarted();
-          if (i % 4 == 0) {
-            counters.hedgeStarted();
-          }
-          if (i % 5 == 0) {
-            counters.failoverStarted();
-            counters.deniedByBudget();
-          }
-          if (i % 10 == 0) {
-            counters.skippedForDeadline();
-            counters.callFailed();
-          } else {
-            counters.callSucceeded(i % 4 == 0);
-          }
+        if (i % 5 == 0) {
+          counters.failoverStarted();
+          counters.deniedByBudget();
         }
-      };
-      callers.add(t % 2 == 0 ? Thread.ofPlatform().start(body) : Thread.ofVirtual().start(body));
-    }
-    for (Thread caller : callers) {
-      caller.join();
-    }
+        if (i % 10 == 0) {
+          counters.skippedForDeadline();
+          counters.callFailed();
+        } else {
+          counters.callSucceeded(i % 4 == 0);
+        }
+      }
+    });
     HedgeStatistics stats = counters.snapshot(RaceConfig.NEVER);
     long calls = (long) threads * callsPerThread;
     assertThat(stats.calls()).isEqualTo(calls);

@@ -6,6 +6,7 @@ import dev.redundant.HedgeStatistics.LatencyQuantiles;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntToLongFunction;
 
 /**
  * Learns a policy's hedge delay from its first attempts, as {@link AdaptiveDelay} describes: the
@@ -35,8 +36,14 @@ public final class DelayEstimator {
   private final long minNanos;
   private final long maxNanos;
   private final WindowHistogram window;
-  private final WindowHistogram recovery;
-  /** Guard against the race of two recomputations: an older one finishing last would publish stale values. */
+  private final int recoveryWindow;
+  /** The recovery window's bucket counts, rebuilt from the ring when needed; used only while refreshing. */
+  private final long[] recoveryCounts = new long[LogLinearBuckets.COUNT];
+  private final IntToLongFunction recoveryCount = bucket -> recoveryCounts[bucket];
+  /**
+   * Guard against the race of two recomputations: an older one finishing last would publish stale values,
+   * and both would share {@link #recoveryCounts}. Only the thread that sets this flag recomputes.
+   */
   private final AtomicBoolean refreshing = new AtomicBoolean();
   private volatile long delayNanos = WARM_UP;
   private volatile long typicalSuccessNanos = UNKNOWN;
@@ -53,7 +60,7 @@ public final class DelayEstimator {
     this.minNanos = RaceConfig.saturatedNanos(settings.min());
     this.maxNanos = settings.max().map(RaceConfig::saturatedNanos).orElse(NEVER);
     this.window = new WindowHistogram(settings.window());
-    this.recovery = new WindowHistogram(settings.recoveryWindow());
+    this.recoveryWindow = settings.recoveryWindow();
   }
 
   /**
@@ -71,7 +78,6 @@ public final class DelayEstimator {
   }
 
   private void record(int bucket) {
-    recovery.record(bucket);
     long recorded = window.record(bucket);
     if (recorded % REFRESH_EVERY == 0 || recorded == minSamples) {
       refresh();
@@ -99,7 +105,11 @@ public final class DelayEstimator {
     return typicalSuccessNanos;
   }
 
-  /** Returns where the current delay comes from. */
+  /**
+   * Returns where the current delay comes from.
+   *
+   * @return where the current delay comes from
+   */
   public DelayMode mode() {
     return mode;
   }
@@ -120,7 +130,8 @@ public final class DelayEstimator {
       int bucket = window.quantileBucket(quantile);
       DelayMode next = DelayMode.LEARNT;
       if (bucket == LogLinearBuckets.CENSORED) {
-        bucket = recovery.quantileBucket(quantile);
+        long samples = window.countLatest(recoveryWindow, recoveryCounts);
+        bucket = WindowHistogram.quantileBucket(recoveryCount, samples, quantile);
         next = DelayMode.RECOVERING;
       }
       if (bucket == LogLinearBuckets.CENSORED) {

@@ -26,6 +26,9 @@ public final class HedgeCounters {
   private final LongAdder denied = new LongAdder();
   private final LongAdder skipped = new LongAdder();
 
+  /** Creates counters at zero. */
+  public HedgeCounters() {}
+
   /** A call started its first attempt. */
   public void callStarted() {
     calls.increment();

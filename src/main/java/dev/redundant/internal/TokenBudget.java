@@ -59,12 +59,20 @@ public final class TokenBudget {
     return failovers.tryTake() || floor.tryTake();
   }
 
-  /** Returns the hedge tokens earned and not spent, in tokens. */
+  /**
+   * Returns the hedge tokens earned and not spent, in tokens.
+   *
+   * @return the hedge tokens earned and not spent, in tokens
+   */
   public double hedgeTokens() {
     return (double) hedges.balance() / TokenPool.SCALE;
   }
 
-  /** Returns the failover tokens earned and not spent, in tokens. */
+  /**
+   * Returns the failover tokens earned and not spent, in tokens.
+   *
+   * @return the failover tokens earned and not spent, in tokens
+   */
   public double failoverTokens() {
     return (double) failovers.balance() / TokenPool.SCALE;
   }

@@ -61,7 +61,11 @@ final class TokenPool {
     return true;
   }
 
-  /** Returns the tokens in the pool now, in millionths of a token. */
+  /**
+   * Returns the tokens in the pool now, in millionths of a token.
+   *
+   * @return the tokens in the pool now, in millionths of a token
+   */
   long balance() {
     return balance.get();
   }

@@ -1,8 +1,10 @@
 package dev.redundant.internal;
 
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.IntToLongFunction;
 
 /**
  * A log-linear histogram of the last {@code size} samples (a count-based sliding window), censored
@@ -11,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>A ring remembers the bucket of each of the last {@code size} samples; a sample claims its slot with
  * one {@code getAndIncrement}, counts itself in its bucket and uncounts the sample it replaces. Recording
  * is O(1), allocation-free and lock-free (a handful of atomic operations, no retry loop), so concurrent
- * callers never wait for each other.
+ * callers never wait for each other. {@link #countLatest} counts a shorter window of the latest samples from
+ * the ring, on demand.
  *
  * <p><b>Thread safety:</b> thread-safe. While samples are being recorded, a reader may see a bucket
  * count that already includes a new sample but not yet the removal of the one it replaces (or the other
@@ -59,14 +62,13 @@ final class WindowHistogram {
     return sequence + 1;
   }
 
-  /** Returns how many samples the window holds: the samples recorded, at most its size. */
+  /**
+   * Returns how many samples the window holds: the samples recorded, at most its size.
+   *
+   * @return how many samples the window holds: the samples recorded, at most its size
+   */
   long samples() {
     return Math.min(recorded.get(), size);
-  }
-
-  /** Returns the window's size. */
-  int size() {
-    return size;
   }
 
   /**
@@ -79,9 +81,58 @@ final class WindowHistogram {
     return counts.get(bucket);
   }
 
-  /** Returns how many samples in the window are censored. */
+  /**
+   * Returns how many samples in the window are censored.
+   *
+   * @return how many samples in the window are censored
+   */
   long censored() {
     return Math.max(0, counts.get(LogLinearBuckets.CENSORED));
+  }
+
+  /**
+   * Counts the buckets of the latest {@code n} samples (at most the samples held) into {@code into},
+   * which it clears first. A sample still being recorded may be missed, or counted as the sample it is
+   * replacing: under load the result may be off by the samples in flight.
+   *
+   * @param n how many of the latest samples to count, positive
+   * @param into per-bucket counts, {@code LogLinearBuckets.COUNT} long
+   * @return how many samples were counted
+   */
+  long countLatest(int n, long[] into) {
+    Arrays.fill(into, 0);
+    long end = recorded.get();
+    long counted = 0;
+    for (long sequence = Math.max(0, end - Math.min(n, size)); sequence < end; sequence++) {
+      int slot = ring.get((int) (sequence % size));
+      if (slot != EMPTY) {
+        into[slot - 1]++;
+        counted++;
+      }
+    }
+    return counted;
+  }
+
+  /**
+   * Returns the bucket of the {@code q} quantile of the whole window, as {@link #quantileBucket(IntToLongFunction,
+   * long, double)} defines it.
+   *
+   * @param q the quantile, in {@code [0, 1]}
+   * @return a finite bucket, {@code CENSORED} when the quantile is censored, or -1 with no samples
+   */
+  int quantileBucket(double q) {
+    return quantileBucket(counts::get, samples(), q);
+  }
+
+  /**
+   * Returns the bucket of the sample of the given rank (1 = the smallest) among the whole window's finite
+   * samples, or {@link LogLinearBuckets#CENSORED} beyond them.
+   *
+   * @param rank a 1-based rank, positive
+   * @return a finite bucket, or {@code CENSORED}
+   */
+  int bucketAtRank(long rank) {
+    return bucketAtRank(counts::get, rank);
   }
 
   /**
@@ -89,13 +140,14 @@ final class WindowHistogram {
    * followed by the censored ones, or {@link LogLinearBuckets#CENSORED} if the rank falls among the
    * censored samples or beyond the samples counted.
    *
+   * @param counts the count of each bucket
    * @param rank a 1-based rank, positive
    * @return a finite bucket, or {@code CENSORED}
    */
-  int bucketAtRank(long rank) {
+  static int bucketAtRank(IntToLongFunction counts, long rank) {
     long seen = 0;
     for (int bucket = 0; bucket < LogLinearBuckets.FINITE; bucket++) {
-      seen += counts.get(bucket);
+      seen += counts.applyAsLong(bucket);
       if (seen >= rank) {
         return bucket;
       }
@@ -104,19 +156,20 @@ final class WindowHistogram {
   }
 
   /**
-   * Returns the bucket of the {@code q} quantile of the window, censored samples counted as longer than
-   * any other, as in "at most {@code floor((1 - q) * n)} of the {@code n} samples are above it".
+   * Returns the bucket of the {@code q} quantile of {@code n} samples, censored samples counted as longer
+   * than any other, as in "at most {@code floor((1 - q) * n)} of the {@code n} samples are above it".
    *
+   * @param counts the count of each bucket
+   * @param n how many samples the counts hold
    * @param q the quantile, in {@code [0, 1]}
    * @return a finite bucket, {@code CENSORED} when the quantile is censored, or -1 with no samples
    */
-  int quantileBucket(double q) {
-    long n = samples();
+  static int quantileBucket(IntToLongFunction counts, long n, double q) {
     if (n == 0) {
       return -1;
     }
     // rank = n - floor((1 - q) n); the epsilon keeps 1 - 0.95 = 0.0500000000000000444 from losing a rank.
     long above = (long) Math.floor((1 - q) * n + 1e-9);
-    return bucketAtRank(Math.max(1, n - above));
+    return bucketAtRank(counts, Math.max(1, n - above));
   }
 }

@@ -2,9 +2,6 @@ package dev.redundant.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.Test;
 
 /** The count-based sliding window: eviction, quantiles with censored samples, and exact counts under contention. */
@@ -50,6 +47,25 @@ class WindowHistogramTest {
   }
 
   @Test
+  void countsTheLatestSamplesFromTheRing() {
+    WindowHistogram window = new WindowHistogram(10);
+    long[] counts = new long[LogLinearBuckets.COUNT];
+    counts[3] = 99; // cleared first
+    assertThat(window.countLatest(4, counts)).isZero();
+    assertThat(counts[3]).isZero();
+    for (int bucket = 0; bucket < 25; bucket++) {
+      window.record(bucket);
+    }
+    assertThat(window.countLatest(4, counts)).isEqualTo(4);
+    assertThat(counts).containsOnly(0, 1);
+    for (int bucket = 21; bucket <= 24; bucket++) {
+      assertThat(counts[bucket]).as("bucket %s", bucket).isEqualTo(1);
+    }
+    assertThat(WindowHistogram.quantileBucket(b -> counts[b], 4, 0.75)).isEqualTo(23); // 1 of 4 above
+    assertThat(window.countLatest(50, counts)).isEqualTo(10); // no more than the window holds
+  }
+
+  @Test
   void anEmptyWindowHasNoQuantile() {
     assertThat(new WindowHistogram(10).quantileBucket(0.5)).isEqualTo(-1);
   }
@@ -60,23 +76,13 @@ class WindowHistogramTest {
     int perThread = 20_000;
     WindowHistogram large = new WindowHistogram(threads * perThread); // never wraps: every sample stays
     WindowHistogram small = new WindowHistogram(1000); // wraps 160 times: slots are fought over
-    CyclicBarrier start = new CyclicBarrier(threads);
-    List<Thread> recorders = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      int bucket = t;
-      Runnable body = () -> {
-        awaitQuietly(start);
-        for (int i = 0; i < perThread; i++) {
-          large.record(bucket);
-          small.record(i % 2 == 0 ? bucket : LogLinearBuckets.CENSORED);
-        }
-      };
-      // Half platform, half virtual recorders: the engine records from both kinds of threads.
-      recorders.add(t % 2 == 0 ? Thread.ofPlatform().start(body) : Thread.ofVirtual().start(body));
-    }
-    for (Thread recorder : recorders) {
-      recorder.join();
-    }
+    // Half platform, half virtual recorders: the engine records from both kinds of threads.
+    Concurrently.run(threads, bucket -> {
+      for (int i = 0; i < perThread; i++) {
+        large.record(bucket);
+        small.record(i % 2 == 0 ? bucket : LogLinearBuckets.CENSORED);
+      }
+    });
     for (int t = 0; t < threads; t++) {
       assertThat(large.count(t)).as("bucket %s", t).isEqualTo(perThread);
     }
@@ -88,13 +94,5 @@ class WindowHistogramTest {
     }
     assertThat(sum).isEqualTo(1000);
     assertThat(small.samples()).isEqualTo(1000);
-  }
-
-  private static void awaitQuietly(CyclicBarrier barrier) {
-    try {
-      barrier.await();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
