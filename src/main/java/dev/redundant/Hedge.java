@@ -51,8 +51,20 @@ import java.util.concurrent.CompletableFuture;
  * Upon normal or exceptional return, attempts that have not completed are cancelled by interrupting their
  * threads. The call does not wait for them (unless {@linkplain HedgeBuilder#waitForLosers(boolean) asked
  * to}): a loser that ignores interrupts does not delay the caller. A value that an attempt returns after
- * the call was decided, or that the policy rejects, is discarded and, when {@link AutoCloseable}, closed.
- * The library never leaves its own interrupt on a thread that it did not create.
+ * the call was decided, or that the policy rejects, is discarded: passed to the policy's
+ * {@linkplain HedgeBuilder#onDiscard onDiscard} action, or else closed when {@link AutoCloseable}; the
+ * value the call returns is never discarded. The library never leaves its own interrupt on a thread that it
+ * did not create.
+ *
+ * <p>Once the call is decided, every other attempt is interrupted before the outcome is delivered:
+ * {@code call} returns or throws, and the future of {@code callAsync} completes, only after the losers were
+ * interrupted, so a dependent stage ({@code thenApply}) may rely on it.
+ *
+ * <h2>Errors</h2>
+ * A {@link VirtualMachineError} ({@link OutOfMemoryError}, {@link StackOverflowError}) or an
+ * {@link AssertionError} thrown by an attempt is never failed over: it ends the call at once, every other
+ * attempt is interrupted, and {@code call} throws that error itself (the future of {@code callAsync}
+ * completes exceptionally with it). A failed test assertion inside an attempt therefore fails the test.
  *
  * <h2>Interruption</h2>
  * {@link #call} throws {@link InterruptedException} when the calling thread is interrupted before the call
@@ -109,7 +121,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public T call(AttemptTask<? extends T> task) throws InterruptedException {
-    return Race.call(config, requireNonNull(task, "task"), false);
+    return Race.call(config, requireNonNull(task, "task"));
   }
 
   /**
@@ -122,7 +134,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public T call(Callable<? extends T> task) throws InterruptedException {
-    return Race.call(config, requireNonNull(task, "task"), true);
+    return Race.call(config, requireNonNull(task, "task"));
   }
 
   /**
@@ -139,7 +151,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public CompletableFuture<T> callAsync(AttemptTask<? extends T> task) {
-    return Race.callAsync(config, requireNonNull(task, "task"), false);
+    return Race.callAsync(config, requireNonNull(task, "task"));
   }
 
   /**
@@ -150,7 +162,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public CompletableFuture<T> callAsync(Callable<? extends T> task) {
-    return Race.callAsync(config, requireNonNull(task, "task"), true);
+    return Race.callAsync(config, requireNonNull(task, "task"));
   }
 
   /**

@@ -208,7 +208,8 @@ public final class HedgeBuilder<T> {
    * {@link FatalFailureException}, cancelling every other attempt. Use it for failures that another
    * attempt cannot fix: a 4xx answer, {@link IllegalArgumentException}. Every other failure starts the
    * next attempt. By default no failure is fatal: retrying is the point of the policy, so declare what
-   * retrying cannot fix. A predicate that throws makes the failure fatal, with its exception suppressed.
+   * retrying cannot fix. A predicate that throws makes the failure fatal, with what it threw suppressed
+   * on the {@link FatalFailureException} (the task's own exception is never changed).
    * Rejected results and timed-out attempts are never fatal.
    *
    * <p>Combines with {@link #fatalOn(Class[]) fatalOn}: a failure is fatal when either says so. A second

@@ -204,26 +204,6 @@ public final class Race<T> implements ClockedCall {
     return startAsync(config, null, task);
   }
 
-  /**
-   * The former untyped entry point, kept until {@code Hedge} calls the typed ones.
-   *
-   * @deprecated use {@link #call(RaceConfig, AttemptTask)} or {@link #call(RaceConfig, Callable)}
-   */
-  @Deprecated(forRemoval = true)
-  public static <T> T call(RaceConfig config, Object task, boolean plainCallable) throws InterruptedException {
-    return plainCallable ? callOn(config, null, (Callable<?>) task) : callOn(config, (AttemptTask<?>) task, null);
-  }
-
-  /**
-   * The former untyped entry point, kept until {@code Hedge} calls the typed ones.
-   *
-   * @deprecated use {@link #callAsync(RaceConfig, AttemptTask)} or {@link #callAsync(RaceConfig, Callable)}
-   */
-  @Deprecated(forRemoval = true)
-  public static <T> CompletableFuture<T> callAsync(RaceConfig config, Object task, boolean plainCallable) {
-    return plainCallable ? startAsync(config, null, (Callable<?>) task) : startAsync(config, (AttemptTask<?>) task, null);
-  }
-
   private static <T> T callOn(RaceConfig config, AttemptTask<?> task, Callable<?> callable)
       throws InterruptedException {
     if (Thread.interrupted()) {
