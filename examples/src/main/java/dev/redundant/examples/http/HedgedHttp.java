@@ -2,6 +2,7 @@ package dev.redundant.examples.http;
 
 import dev.redundant.FatalFailureException;
 import dev.redundant.Hedge;
+import dev.redundant.examples.support.LoadOptions;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +19,7 @@ import java.util.stream.IntStream;
  * <pre>
  * mvn -q -Pexperiment compile exec:java -Dexec.mainClass=dev.redundant.examples.http.HedgedHttp
  * mvn -q -Pexperiment compile exec:java -Dexec.mainClass=dev.redundant.examples.http.HedgedHttp \
- *     -Dexec.args="--calls 20000 --time-scale 0.05 --concurrency 50 --seed 42"
+ *     -Dexec.args="--calls 20000 --seed 42"
  * </pre>
  */
 public final class HedgedHttp {
@@ -55,58 +56,39 @@ public final class HedgedHttp {
   /**
    * Runs the comparison; {@code --help} lists the options.
    *
-   * @param args {@code --calls N} (default 2000), {@code --time-scale X} (default 0.05),
+   * @param args {@code --calls N} (default 2000), {@code --time-scale X} (default 0.1),
    *     {@code --concurrency C} (default 50), {@code --seed S} (default 42)
    * @throws InterruptedException if interrupted
    */
   public static void main(String[] args) throws InterruptedException {
-    int calls = 2000;
-    double timeScale = 0.05;
-    int concurrency = 50;
-    long seed = 42;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--calls" -> calls = Integer.parseInt(args[++i]);
-        case "--time-scale" -> timeScale = Double.parseDouble(args[++i]);
-        case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
-        case "--seed" -> seed = Long.parseLong(args[++i]);
-        default -> {
-          System.out.println("options: --calls N (2000) --time-scale X (0.05) --concurrency C (50) --seed S (42)");
-          return;
-        }
-      }
-    }
-    if (calls < 1 || concurrency < 1 || !(timeScale > 0 && timeScale <= 1)) {
-      throw new IllegalArgumentException("--calls and --concurrency must be >= 1, --time-scale in (0, 1]");
-    }
-    ReplicaProfile profile = ReplicaProfile.seedTool(timeScale);
-    try (WireMockReplicas replicas = new WireMockReplicas(seed, profile, profile, profile);
+    LoadOptions options = LoadOptions.parse(args, "--calls", 2000, 0.1, 50);
+    double scale = options.timeScale();
+    int calls = options.count();
+    ReplicaProfile profile = ReplicaProfile.seedTool(scale);
+    try (WireMockReplicas replicas = new WireMockReplicas(options.seed(), profile, profile, profile);
         ReplicaClient client = new ReplicaClient(IntStream.range(0, replicas.size()).mapToObj(replicas::uri).toList())) {
       System.err.printf("3 WireMock replicas on 127.0.0.1, ports %d %d %d; %d calls per policy, %d at a time,"
-          + " time scale %s%n", replicas.port(0), replicas.port(1), replicas.port(2), calls, concurrency, timeScale);
-      HttpLoad.run("warm-up", hedged(timeScale), client, replicas, Math.min(calls, 500), concurrency);
+          + " time scale %s%n", replicas.port(0), replicas.port(1), replicas.port(2), calls, options.concurrency(),
+          scale);
+      HttpLoad.run("warm-up", hedged(scale), client, replicas, Math.min(calls, 500), options.concurrency());
       List<HttpLoad.Result> results = List.of(
-          HttpLoad.run("single call", single(), client, replicas, calls, concurrency),
-          HttpLoad.run("hedged: max 5, delay 1.0 s", hedged(timeScale), client, replicas, calls, concurrency));
+          HttpLoad.run("single call", single(), client, replicas, calls, options.concurrency()),
+          HttpLoad.run("hedged: max 5, delay 1.0 s", hedged(scale), client, replicas, calls, options.concurrency()));
       System.out.println("| policy | success | p50 | p90 | p99 | requests/call (server journals) | hedges tagged |");
       System.out.println("|:--|--:|--:|--:|--:|--:|--:|");
       for (HttpLoad.Result r : results) {
         System.out.printf("| %s | %.2f%% | %.2f s | %.2f s | %.2f s | %.3f | %d |%n", r.name(), 100 * r.success(),
-            toolSeconds(r.percentileNanos(50), timeScale), toolSeconds(r.percentileNanos(90), timeScale),
-            toolSeconds(r.percentileNanos(99), timeScale), r.meanRequestsPerCall(), r.hedgeRequests());
+            options.toolSeconds(r.latency().percentileNanos(50)), options.toolSeconds(r.latency().percentileNanos(90)),
+            options.toolSeconds(r.latency().percentileNanos(99)), r.meanRequestsPerCall(), r.hedgeRequests());
       }
       System.out.println("Latencies in the tool's seconds (measured / time scale), failed calls included.");
       replicas.resetJournal();
       try {
-        hedged(timeScale).call(attempt -> client.send(attempt, "bad-request", "an invalid query"));
+        hedged(scale).call(attempt -> client.send(attempt, "bad-request", "an invalid query"));
       } catch (FatalFailureException e) {
-        System.out.printf("A 400 is fatal: %s after %d request(s) (server journals: %d)%n",
+        System.out.printf("A 400 is fatal: %s after %d attempt(s) (server journals: %d request(s))%n",
             e.getClass().getSimpleName(), e.attempts().size(), replicas.journal().size());
       }
     }
-  }
-
-  private static double toolSeconds(long nanos, double timeScale) {
-    return nanos / 1e9 / timeScale;
   }
 }

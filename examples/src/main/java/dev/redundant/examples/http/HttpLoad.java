@@ -3,17 +3,13 @@ package dev.redundant.examples.http;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.redundant.AllAttemptsFailedException;
 import dev.redundant.Hedge;
+import dev.redundant.examples.support.ConcurrentCalls;
+import dev.redundant.examples.support.LatencySample;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Makes many calls through one policy against {@link WireMockReplicas}, from concurrent virtual-thread
@@ -29,19 +25,14 @@ final class HttpLoad {
    * @param name the policy's name
    * @param calls calls made
    * @param successes calls that returned a response
-   * @param latencyNanos each call's latency on the client, failed calls included, sorted
+   * @param latency each call's latency on the client, failed calls included
    * @param requestsPerCall from the servers' journals, for each call id of this run (0 if none arrived)
    * @param hedgeRequests requests the servers received tagged {@value ReplicaClient#HEDGE}
    */
-  record Result(String name, int calls, int successes, long[] latencyNanos, int[] requestsPerCall,
+  record Result(String name, int calls, int successes, LatencySample latency, int[] requestsPerCall,
       long hedgeRequests) {
     double success() {
       return (double) successes / calls;
-    }
-
-    long percentileNanos(double p) {
-      int rank = (int) Math.ceil(p / 100 * latencyNanos.length);
-      return latencyNanos[Math.clamp(rank - 1, 0, latencyNanos.length - 1)];
     }
 
     double meanRequestsPerCall() {
@@ -59,34 +50,17 @@ final class HttpLoad {
     String prefix = name.replaceAll("\\W+", "-") + "-" + System.nanoTime() + "-";
     long[] latency = new long[calls];
     AtomicInteger successes = new AtomicInteger();
-    AtomicInteger next = new AtomicInteger();
-    List<Future<?>> callers = new ArrayList<>();
-    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int c = 0; c < concurrency; c++) {
-        callers.add(executor.submit(() -> {
-          for (int i = next.getAndIncrement(); i < calls; i = next.getAndIncrement()) {
-            String callId = prefix + i;
-            long start = System.nanoTime();
-            try {
-              policy.call(attempt -> client.send(attempt, callId, "weather in Lisbon"));
-              successes.incrementAndGet();
-            } catch (AllAttemptsFailedException e) {
-              // counted as a failure; its latency counts too
-            }
-            latency[i] = System.nanoTime() - start;
-          }
-          return null;
-        }));
+    ConcurrentCalls.run(calls, concurrency, i -> {
+      String callId = prefix + i;
+      long start = System.nanoTime();
+      try {
+        policy.call(attempt -> client.send(attempt, callId, "weather in Lisbon"));
+        successes.incrementAndGet();
+      } catch (AllAttemptsFailedException e) {
+        // counted as a failure; its latency counts too
       }
-      for (Future<?> caller : callers) {
-        try {
-          caller.get();
-        } catch (ExecutionException e) {
-          throw new IllegalStateException("a caller failed", e.getCause());
-        }
-      }
-    }
-    Arrays.sort(latency);
+      latency[i] = System.nanoTime() - start;
+    });
     Map<String, Integer> perCall = new HashMap<>();
     long hedges = 0;
     for (ServeEvent event : replicas.journal()) {
@@ -102,6 +76,6 @@ final class HttpLoad {
     for (int i = 0; i < calls; i++) {
       requests[i] = perCall.getOrDefault(prefix + i, 0);
     }
-    return new Result(name, calls, successes.get(), latency, requests, hedges);
+    return new Result(name, calls, successes.get(), new LatencySample(latency), requests, hedges);
   }
 }
