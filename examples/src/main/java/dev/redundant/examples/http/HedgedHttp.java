@@ -56,12 +56,12 @@ public final class HedgedHttp {
   /**
    * Runs the comparison; {@code --help} lists the options.
    *
-   * @param args {@code --calls N} (default 2000), {@code --time-scale X} (default 0.1),
+   * @param args {@code --calls N} (default 2000), {@code --time-scale X} (default 0.5),
    *     {@code --concurrency C} (default 50), {@code --seed S} (default 42)
    * @throws InterruptedException if interrupted
    */
   public static void main(String[] args) throws InterruptedException {
-    LoadOptions options = LoadOptions.parse(args, "--calls", 2000, 0.1, 50);
+    LoadOptions options = LoadOptions.parse(args, "--calls", 2000, 0.5, 50);
     double scale = options.timeScale();
     int calls = options.count();
     ReplicaProfile profile = ReplicaProfile.seedTool(scale);
