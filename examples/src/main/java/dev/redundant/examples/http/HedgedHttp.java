@@ -66,7 +66,8 @@ public final class HedgedHttp {
     int calls = options.count();
     ReplicaProfile profile = ReplicaProfile.seedTool(scale);
     try (WireMockReplicas replicas = new WireMockReplicas(options.seed(), profile, profile, profile);
-        ReplicaClient client = new ReplicaClient(IntStream.range(0, replicas.size()).mapToObj(replicas::uri).toList())) {
+        ReplicaClient client =
+            new ReplicaClient(IntStream.range(0, replicas.size()).mapToObj(replicas::uri).toList())) {
       System.err.printf("3 WireMock replicas on 127.0.0.1, ports %d %d %d; %d calls per policy, %d at a time,"
           + " time scale %s%n", replicas.port(0), replicas.port(1), replicas.port(2), calls, options.concurrency(),
           scale);
