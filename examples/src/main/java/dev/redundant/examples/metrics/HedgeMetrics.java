@@ -84,10 +84,11 @@ public final class HedgeMetrics implements HedgeListener {
     hedgesWon = counter(registry, "redundant.hedges.won", "calls won by a hedge", policy, null, null);
     failovers = counter(registry, "redundant.failovers", "attempts started because one failed", policy, null,
         null);
-    // Extension point, for when the library has them (do not add before): a counter
-    // "redundant.budget.denied" for hedges a budget refused, and gauges for the statistics an adaptive
-    // policy keeps (its current delay, its observed quantile). Register them here with the same policy tag
-    // and increment them from the listener events that will report them.
+    // Extension point, for when the engine reports them (do not add before): a counter
+    // "redundant.budget.denied" for hedges and failovers a HedgeBudget refused, once a listener event
+    // reports a denial, and gauges for a policy's HedgeStatistics (extraLoad, hedgeRate, hedgeWinRate, the
+    // current delay) once a Hedge exposes them. HedgeBudget and HedgeStatistics exist but are not wired to
+    // Hedge yet. Register them here with the same policy tag.
   }
 
   private static Counter counter(MeterRegistry registry, String name, String description, String policy,
