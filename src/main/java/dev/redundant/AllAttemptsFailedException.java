@@ -1,5 +1,6 @@
 package dev.redundant;
 
+import dev.redundant.internal.Failures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -14,14 +15,22 @@ import java.util.Objects;
  * failure the policy classifies as fatal) and {@link HedgeTimeoutException} (the call timeout). Catch
  * this class for "no attempt succeeded".
  *
+ * <p>It never calls a failure's {@code getMessage()} or {@code toString()} unguarded: a failure whose
+ * {@code toString()} throws is described by its class name. It never changes the failures it holds.
+ *
+ * <p><b>Serialization:</b> {@link #failures()} and {@link #attempts()} survive a round trip when the
+ * failures themselves are serializable (a {@link RejectedResultException}'s value does not).
+ *
  * <p><b>Thread safety:</b> immutable once constructed, apart from the suppressed list and stack trace
  * that every {@link Throwable} lets callers change.
  */
 public class AllAttemptsFailedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  private final transient List<AttemptReport> attempts;
-  private final transient List<Throwable> failures;
+  /** Serializable: an immutable list of serializable records. */
+  private final List<AttemptReport> attempts;
+  /** Serializable: an immutable list of the failures. */
+  private final List<Throwable> failures;
 
   /**
    * Creates the exception for attempts that all failed.
@@ -40,19 +49,32 @@ public class AllAttemptsFailedException extends RuntimeException {
    * @param attempts one report per attempt that started, in attempt order; copied
    * @throws NullPointerException if {@code attempts} or an element is null
    */
-  @SuppressWarnings("this-escape")
   protected AllAttemptsFailedException(String reason, List<AttemptReport> attempts) {
-    this(reason, List.copyOf(attempts), failuresOf(attempts));
+    this(reason, List.copyOf(attempts), null);
+  }
+
+  /**
+   * Creates the exception with a message of its own and a chosen cause: {@code cause} is the
+   * {@linkplain #getCause() cause} and every other failure is suppressed.
+   *
+   * @param reason why the call ended, or {@code null} for "all N attempts failed"
+   * @param attempts one report per attempt that started, in attempt order; copied
+   * @param cause the failure to make the cause, or {@code null} for the first failure
+   * @throws NullPointerException if {@code attempts} or an element is null
+   */
+  protected AllAttemptsFailedException(String reason, List<AttemptReport> attempts, Throwable cause) {
+    this(reason, List.copyOf(attempts), failuresOf(attempts), cause);
   }
 
   @SuppressWarnings("this-escape") // addSuppressed is final and only records the failure
-  private AllAttemptsFailedException(String reason, List<AttemptReport> attempts, List<Throwable> failures) {
-    super(message(reason, attempts), failures.isEmpty() ? null : failures.get(0));
+  private AllAttemptsFailedException(String reason, List<AttemptReport> attempts, List<Throwable> failures,
+      Throwable cause) {
+    super(message(reason, attempts), cause != null ? cause : failures.isEmpty() ? null : failures.get(0));
     this.attempts = attempts;
     this.failures = failures;
-    for (int i = 1; i < failures.size(); i++) {
-      Throwable failure = failures.get(i);
-      if (failure != failures.get(0)) { // the cause; a throwable cannot suppress itself
+    Throwable first = getCause();
+    for (Throwable failure : failures) {
+      if (failure != first) { // the cause; a throwable cannot suppress itself
         addSuppressed(failure);
       }
     }
@@ -65,7 +87,7 @@ public class AllAttemptsFailedException extends RuntimeException {
    * @return an unmodifiable list; empty only if every attempt was cancelled
    */
   public List<Throwable> failures() {
-    return failures;
+    return failures == null ? List.of() : failures; // null only from a stream of another version
   }
 
   /**
@@ -74,7 +96,7 @@ public class AllAttemptsFailedException extends RuntimeException {
    * @return an unmodifiable list with one report per started attempt
    */
   public List<AttemptReport> attempts() {
-    return attempts;
+    return attempts == null ? List.of() : attempts; // null only from a stream of another version
   }
 
   private static List<Throwable> failuresOf(List<AttemptReport> attempts) {
@@ -96,7 +118,7 @@ public class AllAttemptsFailedException extends RuntimeException {
           .append(report.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '))
           .append(" after ").append(millis(report.duration().toNanos()));
       if (report.failure() != null) {
-        sb.append(": ").append(report.failure());
+        sb.append(": ").append(Failures.describe(report.failure()));
       }
     }
     return sb.toString();

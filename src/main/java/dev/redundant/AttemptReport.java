@@ -8,6 +8,8 @@ import java.time.Duration;
  * How one attempt of a failed call ended. {@link AllAttemptsFailedException#attempts()} holds one per
  * attempt that started, in attempt order.
  *
+ * <p><b>Thread safety:</b> immutable. Serializable when its failure is.
+ *
  * @param index the attempt's 0-based {@linkplain Attempt#index() index}
  * @param outcome how it ended
  * @param duration from the attempt's start to its end (for a cancelled attempt: to its cancellation)
@@ -16,7 +18,8 @@ import java.time.Duration;
  *     {@link AttemptTimeoutException} for {@link Outcome#TIMED_OUT}; {@code null} for
  *     {@link Outcome#CANCELLED}
  */
-public record AttemptReport(int index, Outcome outcome, Duration duration, Throwable failure) {
+public record AttemptReport(int index, Outcome outcome, Duration duration, Throwable failure)
+    implements java.io.Serializable {
 
   /**
    * Checks the components.

@@ -10,6 +10,11 @@ package dev.redundant;
  * runs it. A task should let {@link InterruptedException} (or an I/O error caused by the interrupt)
  * propagate; a task that ignores interrupts runs to its end, and its value is then discarded.
  *
+ * <p><b>Overloads:</b> {@link Hedge#call} also takes a plain {@link java.util.concurrent.Callable}. A
+ * lambda with a parameter ({@code attempt -> ...}) is an {@code AttemptTask}, one without is a
+ * {@code Callable}. A method reference to an overloaded method fits both, and javac reports
+ * "reference to call is ambiguous": write a lambda, or cast the reference to the type you mean.
+ *
  * @param <T> the type of the value the task returns; {@code null} is a valid value
  */
 @FunctionalInterface

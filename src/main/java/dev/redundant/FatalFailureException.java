@@ -5,14 +5,17 @@ import java.util.List;
 /**
  * Thrown when an attempt fails with a failure that the policy classifies as fatal
  * ({@link HedgeBuilder#fatalIf}): the call cancelled every other attempt and ended at once. The fatal
- * failure is {@link #fatalFailure()}; the other attempts are reported as in the parent class.
+ * failure is {@link #fatalFailure()} and the {@linkplain #getCause() cause}; the other failures are
+ * {@linkplain #getSuppressed() suppressed}, and {@link #failures()} lists them all in attempt order, the
+ * fatal one included. A {@code fatalIf} predicate that threw adds what it threw to the suppressed list
+ * (the fatal failure itself is never changed).
  *
  * <p><b>Thread safety:</b> as {@link AllAttemptsFailedException}.
  */
 public class FatalFailureException extends AllAttemptsFailedException {
   private static final long serialVersionUID = 1L;
 
-  private final transient Throwable fatalFailure;
+  private final Throwable fatalFailure;
 
   /**
    * Creates the exception.
@@ -22,9 +25,19 @@ public class FatalFailureException extends AllAttemptsFailedException {
    * @throws NullPointerException if an argument is null
    */
   public FatalFailureException(Throwable fatalFailure, List<AttemptReport> attempts) {
-    super("Fatal failure " + java.util.Objects.requireNonNull(fatalFailure, "fatalFailure")
-        + " ended the call", attempts);
+    super(reason(java.util.Objects.requireNonNull(fatalFailure, "fatalFailure"), attempts), attempts,
+        fatalFailure);
     this.fatalFailure = fatalFailure;
+  }
+
+  /** Names the fatal attempt; its failure appears once, on that attempt's line of the message. */
+  private static String reason(Throwable fatalFailure, List<AttemptReport> attempts) {
+    for (AttemptReport report : attempts) {
+      if (report != null && report.failure() == fatalFailure) {
+        return "Fatal failure of attempt " + report.index() + " ended the call";
+      }
+    }
+    return "Fatal failure ended the call: " + dev.redundant.internal.Failures.describe(fatalFailure);
   }
 
   /**

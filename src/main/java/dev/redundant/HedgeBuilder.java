@@ -5,8 +5,11 @@ import static java.util.Objects.requireNonNull;
 
 import dev.redundant.internal.RaceConfig;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
 
@@ -19,11 +22,17 @@ import java.util.function.Predicate;
  * <caption>Settings</caption>
  * <tr><th>setting</th><th>default</th><th>bounds</th></tr>
  * <tr><td>{@link #maxAttempts(int) maxAttempts}</td><td>3</td><td>1 to {@value Hedge#MAX_ATTEMPTS}</td></tr>
- * <tr><td>{@link #delay(Duration) delay}</td><td>1 second</td><td>&gt;= 0; zero starts all attempts at once</td></tr>
- * <tr><td>{@link #timeout(Duration) timeout}</td><td>none</td><td>&gt; 0</td></tr>
- * <tr><td>{@link #attemptTimeout(Duration) attemptTimeout}</td><td>none</td><td>&gt; 0</td></tr>
- * <tr><td>{@link #fatalIf(Predicate) fatalIf}</td><td>no failure is fatal</td><td></td></tr>
+ * <tr><td>{@link #delay(Duration) delay}</td><td>1 second</td><td>&gt;= 0 and &lt; timeout; zero starts all
+ *     attempts at once</td></tr>
+ * <tr><td>{@link #noHedging() noHedging}</td><td>off</td><td>failover only: no attempt starts on a
+ *     delay</td></tr>
+ * <tr><td>{@link #timeout(Duration) timeout}</td><td>none ({@code null})</td><td>&gt; 0</td></tr>
+ * <tr><td>{@link #attemptTimeout(Duration) attemptTimeout}</td><td>none ({@code null})</td><td>&gt; 0 and
+ *     &lt; timeout</td></tr>
+ * <tr><td>{@link #fatalIf(Predicate) fatalIf}, {@link #fatalOn(Class[]) fatalOn}</td><td>no failure is
+ *     fatal</td><td>either makes a failure fatal</td></tr>
  * <tr><td>{@link #rejectIf(Predicate) rejectIf}</td><td>every value is accepted</td><td></td></tr>
+ * <tr><td>{@link #onDiscard(Consumer) onDiscard}</td><td>{@code close()} if {@link AutoCloseable}</td><td></td></tr>
  * <tr><td>{@link #waitForLosers(boolean) waitForLosers}</td><td>false</td><td></td></tr>
  * <tr><td>{@link #listener(HedgeListener) listener}</td><td>none</td><td></td></tr>
  * <tr><td>{@link #executor(Executor) executor} / {@link #threadFactory(ThreadFactory) threadFactory}</td>
@@ -32,20 +41,37 @@ import java.util.function.Predicate;
  * <tr><td>{@link #copyMdc(boolean) copyMdc}</td><td>true</td><td></td></tr>
  * </table>
  *
- * <p><b>Thread safety:</b> a builder is not thread-safe; the policies it builds are.
+ * <p><b>Contradictions</b> between settings are refused by {@link #build()} with an
+ * {@link IllegalStateException} naming both settings, since they would otherwise be silently ignored: a
+ * hedge delay at or beyond the call timeout (no hedge could ever start: shorten the delay, or ask for
+ * {@link #noHedging()}), and an attempt timeout at or beyond the call timeout (it could never fire).
  *
- * @param <T> the type of the values the calls return
+ * <p><b>Types:</b> {@code Hedge.builder()} needs no type witness: {@link #build()} returns a policy for the
+ * type the assignment asks for, {@code Hedge<Quote> h = Hedge.builder().maxAttempts(3).build();}. Only a
+ * builder that uses the value type itself, in {@link #rejectIf(Predicate) rejectIf}, needs
+ * {@code Hedge.<Quote>builder()} so that its predicate can read a {@code Quote}.
+ *
+ * <p><b>Thread safety:</b> a builder is not thread-safe; the policies it builds are immutable and
+ * thread-safe. The builder starts no thread and holds no resource.
+ *
+ * @param <T> the type of the values the calls return; {@link #build()} may narrow it
  */
 public final class HedgeBuilder<T> {
   private static final Executor VIRTUAL_THREAD_PER_ATTEMPT = Thread::startVirtualThread;
+  private static final Duration DEFAULT_DELAY = Duration.ofSeconds(1);
 
   private int maxAttempts = 3;
-  private Duration delay = Duration.ofSeconds(1);
+  private Duration delay = DEFAULT_DELAY;
   private IntFunction<Duration> delays;
+  /** Whether no delay was set, so that a contradiction can say the delay is the default. */
+  private boolean delayIsDefault = true;
+  private boolean noHedging;
   private Duration timeout;
   private Duration attemptTimeout;
-  private Predicate<? super Throwable> fatal = failure -> false;
+  private Predicate<? super Throwable> fatalIf;
+  private List<Class<? extends Throwable>> fatalOn = List.of();
   private Predicate<? super T> reject;
+  private Consumer<? super T> onDiscard;
   private boolean waitForLosers;
   private HedgeListener listener;
   private Executor executor = VIRTUAL_THREAD_PER_ATTEMPT;
@@ -63,44 +89,85 @@ public final class HedgeBuilder<T> {
    * @throws IllegalArgumentException if {@code maxAttempts} is out of bounds
    */
   public HedgeBuilder<T> maxAttempts(int maxAttempts) {
-    requireArgument(maxAttempts >= 1 && maxAttempts <= Hedge.MAX_ATTEMPTS,
-        "maxAttempts must be between 1 and %s, was %s", Hedge.MAX_ATTEMPTS, maxAttempts);
-    this.maxAttempts = maxAttempts;
+    this.maxAttempts = requireAttemptCount(maxAttempts, "maxAttempts");
     return this;
+  }
+
+  /**
+   * The one check of an attempt count, shared with {@link Redundant#firstSuccess(int,
+   * java.util.concurrent.Callable) firstSuccess(n)}, so both say the same thing.
+   *
+   * @param count the number of attempts asked for
+   * @param name the parameter's name, for the message
+   * @return {@code count}
+   * @throws IllegalArgumentException if {@code count} is not between 1 and {@value Hedge#MAX_ATTEMPTS}
+   */
+  static int requireAttemptCount(int count, String name) {
+    requireArgument(count >= 1 && count <= Hedge.MAX_ATTEMPTS,
+        "%s must be between 1 and %s attempts, was %s", name, Hedge.MAX_ATTEMPTS, count);
+    return count;
   }
 
   /**
    * Sets the hedge delay: the next attempt starts when the latest one has run this long without any
    * attempt succeeding. A failed attempt starts the next one at once, without waiting out the delay.
-   * Zero starts every attempt at once. Replaces a {@link #delay(IntFunction) per-attempt delay}.
+   * Zero starts every attempt at once. Replaces a {@link #delay(IntFunction) per-attempt delay} and
+   * {@link #noHedging()}.
    *
    * <p>Pick a delay near the 90th to 95th percentile of a good call's latency: hedges then cost about
-   * 5 to 10% extra load and cut the tail.
+   * 5 to 10% extra load and cut the tail. With a {@link #timeout(Duration) call timeout}, the delay must
+   * be shorter than the timeout, or {@link #build()} refuses it.
    *
    * @param delay zero or positive; default 1 second
    * @return this builder
    * @throws NullPointerException if {@code delay} is null
-   * @throws IllegalArgumentException if {@code delay} is negative
+   * @throws IllegalArgumentException if {@code delay} is negative (for failover only, call
+   *     {@link #noHedging()})
    */
   public HedgeBuilder<T> delay(Duration delay) {
-    requireNonNegative(delay, "delay");
+    requireNonNull(delay, "delay");
+    requireArgument(!delay.isNegative(),
+        "delay must not be negative, was %s (for failover only, without hedges, call noHedging())", delay);
     this.delay = delay;
+    this.delayIsDefault = false;
     this.delays = null;
+    this.noHedging = false;
     return this;
   }
 
   /**
    * Sets a hedge delay per attempt, for staggering: {@code delayOf.apply(i)} is how long attempt
    * {@code i - 1} runs before attempt {@code i} starts as a hedge, for {@code i} from 1 to
-   * {@code maxAttempts - 1}. The function is called by {@link #build()}, once per attempt index.
-   * Replaces a {@link #delay(Duration) single delay}.
+   * {@code maxAttempts - 1}. The function is called by {@link #build()}, once per attempt index, and
+   * its answers are checked there (an exception it throws propagates from {@code build()}). Replaces a
+   * {@link #delay(Duration) single delay} and {@link #noHedging()}.
    *
-   * @param delayOf maps an attempt index to its delay, zero or positive
+   * @param delayOf maps an attempt index to its delay: zero or positive, and shorter than the
+   *     {@link #timeout(Duration) call timeout} if there is one
    * @return this builder
    * @throws NullPointerException if {@code delayOf} is null
    */
   public HedgeBuilder<T> delay(IntFunction<Duration> delayOf) {
     this.delays = requireNonNull(delayOf, "delay");
+    this.delayIsDefault = false;
+    this.noHedging = false;
+    return this;
+  }
+
+  /**
+   * Makes the policy fail over only, without hedges: the next attempt starts at once when an attempt
+   * fails (or times out, or its value is rejected), never because an attempt is slow. At most one attempt
+   * runs at a time, so the policy adds no load to a dependency that answers. (Polly expresses this with a
+   * negative delay; here it has a name.) Replaces any {@link #delay(Duration) delay}; a later call of
+   * {@code delay} turns hedging back on.
+   *
+   * @return this builder
+   */
+  public HedgeBuilder<T> noHedging() {
+    this.noHedging = true;
+    this.delays = null;
+    this.delay = DEFAULT_DELAY;
+    this.delayIsDefault = true;
     return this;
   }
 
@@ -108,9 +175,13 @@ public final class HedgeBuilder<T> {
    * Sets the call timeout: when it elapses before any attempt succeeded, every attempt is cancelled and
    * the call fails with {@link HedgeTimeoutException}, which carries the failures so far.
    *
-   * @param timeout positive, or {@code null} for none (the default)
+   * <p>The timeout must be longer than the hedge {@link #delay(Duration) delay} (unless
+   * {@link #noHedging()}) and than the {@link #attemptTimeout(Duration) attempt timeout}, or
+   * {@link #build()} refuses the contradiction.
+   *
+   * @param timeout positive, or {@code null} for no timeout (the default)
    * @return this builder
-   * @throws IllegalArgumentException if {@code timeout} is zero or negative
+   * @throws IllegalArgumentException if {@code timeout} is zero or negative; pass {@code null} for none
    */
   public HedgeBuilder<T> timeout(Duration timeout) {
     this.timeout = requirePositiveOrNull(timeout, "timeout");
@@ -121,9 +192,11 @@ public final class HedgeBuilder<T> {
    * Sets the attempt timeout: an attempt still running this long after it started is cancelled and
    * counts as failed ({@link AttemptReport.Outcome#TIMED_OUT}), which starts the next attempt at once.
    *
-   * @param attemptTimeout positive, or {@code null} for none (the default)
+   * @param attemptTimeout positive and shorter than the {@link #timeout(Duration) call timeout}, or
+   *     {@code null} for no attempt timeout (the default)
    * @return this builder
-   * @throws IllegalArgumentException if {@code attemptTimeout} is zero or negative
+   * @throws IllegalArgumentException if {@code attemptTimeout} is zero or negative; pass {@code null} for
+   *     none
    */
   public HedgeBuilder<T> attemptTimeout(Duration attemptTimeout) {
     this.attemptTimeout = requirePositiveOrNull(attemptTimeout, "attemptTimeout");
@@ -135,15 +208,46 @@ public final class HedgeBuilder<T> {
    * {@link FatalFailureException}, cancelling every other attempt. Use it for failures that another
    * attempt cannot fix: a 4xx answer, {@link IllegalArgumentException}. Every other failure starts the
    * next attempt. By default no failure is fatal: retrying is the point of the policy, so declare what
-   * retrying cannot fix. A predicate that throws makes the failure fatal, with its exception suppressed.
+   * retrying cannot fix. A predicate that throws makes the failure fatal, with what it threw suppressed
+   * on the {@link FatalFailureException} (the task's own exception is never changed).
    * Rejected results and timed-out attempts are never fatal.
+   *
+   * <p>Combines with {@link #fatalOn(Class[]) fatalOn}: a failure is fatal when either says so. A second
+   * call of {@code fatalIf} replaces the first predicate.
    *
    * @param isFatal tests an attempt's failure, exactly as thrown; called on the attempt's thread
    * @return this builder
    * @throws NullPointerException if {@code isFatal} is null
    */
   public HedgeBuilder<T> fatalIf(Predicate<? super Throwable> isFatal) {
-    this.fatal = requireNonNull(isFatal, "fatalIf");
+    this.fatalIf = requireNonNull(isFatal, "fatalIf");
+    return this;
+  }
+
+  /**
+   * Makes failures of the given types fatal: an attempt whose failure, exactly as thrown, is an instance
+   * of one of them (subclasses included) ends the call at once with {@link FatalFailureException}, as
+   * {@link #fatalIf(Predicate) fatalIf} describes. Causes are not unwrapped: to match a wrapped failure,
+   * use {@code fatalIf}.
+   *
+   * <p>Combines with {@code fatalIf}: a failure is fatal when either says so, so
+   * {@code fatalOn(IllegalArgumentException.class).fatalIf(e -> is4xx(e))} makes both kinds fatal. A
+   * second call of {@code fatalOn} replaces the first list of types.
+   *
+   * @param types one or more failure types; none of them null
+   * @return this builder
+   * @throws NullPointerException if {@code types} or one of its elements is null
+   * @throws IllegalArgumentException if {@code types} is empty
+   */
+  @SafeVarargs
+  public final HedgeBuilder<T> fatalOn(Class<? extends Throwable>... types) {
+    requireNonNull(types, "fatalOn");
+    requireArgument(types.length > 0, "fatalOn needs at least one failure type");
+    List<Class<? extends Throwable>> copy = new ArrayList<>(types.length);
+    for (int i = 0; i < types.length; i++) {
+      copy.add(requireNonNull(types[i], "fatalOn[" + i + "]"));
+    }
+    this.fatalOn = List.copyOf(copy);
     return this;
   }
 
@@ -164,6 +268,24 @@ public final class HedgeBuilder<T> {
   }
 
   /**
+   * Sets how to dispose of a value that lost (it arrived after the winner) or was rejected, instead of
+   * {@code close()}: for values that hold a resource without being {@link AutoCloseable}, such as an
+   * {@code HttpResponse<InputStream>} ({@code r -> r.body().close()}) or a pooled connection handle. Never
+   * called for the value the call returns (even when an attempt returned the same object), nor for
+   * {@code null}. What it throws is logged at debug and ignored. Called on the thread that discards: an
+   * attempt's thread, or the thread that cancelled or completed an asynchronous call's future after it
+   * was decided.
+   *
+   * @param onDiscard disposes of a discarded value; {@code null} for the default: {@code close()} if the
+   *     value is {@link AutoCloseable}
+   * @return this builder
+   */
+  public HedgeBuilder<T> onDiscard(Consumer<? super T> onDiscard) {
+    this.onDiscard = onDiscard;
+    return this;
+  }
+
+  /**
    * Sets whether a call returns only after every attempt has ended. Off by default: the call returns as
    * soon as it is decided and losers end in the background after their interrupt. On, a loser that
    * ignores interrupts delays the caller; an interrupt of a synchronous caller stops the wait for losers
@@ -179,6 +301,10 @@ public final class HedgeBuilder<T> {
 
   /**
    * Sets the listener that receives this policy's events.
+   *
+   * {@link HedgeListener} has factories for the common single-event cases
+   * ({@link HedgeListener#onHedge onHedge}, {@link HedgeListener#onFailure onFailure},
+   * {@link HedgeListener#afterCall afterCall}) and {@link HedgeListener#of of} to combine several.
    *
    * @param listener the listener, or {@code null} for none (the default: no event work at all)
    * @return this builder
@@ -208,8 +334,8 @@ public final class HedgeBuilder<T> {
 
   /**
    * Runs each attempt on a new thread from {@code threadFactory} (to name threads, or to use platform
-   * threads). A factory that returns {@code null} or throws fails that attempt, as a rejecting
-   * {@link #executor(Executor) executor} does. Replaces an executor.
+   * threads). A factory that returns {@code null}, throws, or returns a thread it has already started
+   * fails that attempt, as a rejecting {@link #executor(Executor) executor} does. Replaces an executor.
    *
    * @param threadFactory makes one thread per attempt
    * @return this builder
@@ -217,14 +343,8 @@ public final class HedgeBuilder<T> {
    */
   public HedgeBuilder<T> threadFactory(ThreadFactory threadFactory) {
     requireNonNull(threadFactory, "threadFactory");
-    this.executor = task -> {
-      Thread thread = threadFactory.newThread(task);
-      if (thread == null) {
-        throw new java.util.concurrent.RejectedExecutionException("threadFactory returned null");
-      }
-      thread.start();
-    };
-    this.executorName = "threadFactory " + threadFactory;
+    this.executor = new dev.redundant.internal.ThreadFactoryExecutor(threadFactory);
+    this.executorName = executor.toString();
     return this;
   }
 
@@ -254,29 +374,88 @@ public final class HedgeBuilder<T> {
   }
 
   /**
-   * Builds the policy from a copy of the current settings.
+   * Builds the policy from a copy of the current settings. The policy's value type is the one the
+   * assignment asks for: {@code Hedge<Quote> h = Hedge.builder().build()} needs no type witness. It may
+   * be narrower than the builder's {@code T}, which is sound because every typed setting
+   * ({@link #rejectIf(Predicate) rejectIf}) accepts any {@code T}.
    *
+   * @param <R> the type of the values the policy's calls return, {@code T} or a subtype
    * @return a new immutable policy
    * @throws NullPointerException if the per-attempt delay function returns null
    * @throws IllegalArgumentException if the per-attempt delay function returns a negative delay
+   * @throws IllegalStateException if settings contradict each other: a hedge delay at or beyond the call
+   *     timeout, or an attempt timeout at or beyond the call timeout
    */
   @SuppressWarnings("unchecked")
-  public Hedge<T> build() {
-    long[] delayNanos = new long[maxAttempts];
-    for (int i = 1; i < maxAttempts; i++) {
-      Duration d = delays == null ? delay : delays.apply(i);
-      requireNonNegative(d, "delay(" + i + ")");
-      delayNanos[i] = RaceConfig.saturatedNanos(d);
-    }
-    RaceConfig config = new RaceConfig(maxAttempts, delayNanos, timeout, attemptTimeout, fatal,
-        (Predicate<Object>) reject, waitForLosers, listener, executor, timeSource, copyMdc);
-    return new Hedge<>(config, describe(delayNanos));
+  public <R extends T> Hedge<R> build() {
+    long[] delayNanos = delayNanos();
+    requireState(attemptTimeout == null || timeout == null || attemptTimeout.compareTo(timeout) < 0,
+        "attemptTimeout (%s) must be shorter than timeout (%s), or it can never fire; drop one of them",
+        attemptTimeout, timeout);
+    RaceConfig config = new RaceConfig(maxAttempts, delayNanos, timeout, attemptTimeout, fatalPredicate(),
+        (Predicate<Object>) reject, onDiscard, waitForLosers, listener, executor, timeSource, copyMdc);
+    return new Hedge<>(config, describe("Hedge"));
   }
 
-  private String describe(long[] delayNanos) {
-    StringBuilder sb = new StringBuilder("Hedge[maxAttempts=").append(maxAttempts);
+  /** The delay of each attempt after the first, checked against the call timeout. */
+  private long[] delayNanos() {
+    long[] delayNanos = new long[maxAttempts];
+    for (int i = 1; i < maxAttempts; i++) {
+      if (noHedging) {
+        delayNanos[i] = RaceConfig.NEVER;
+        continue;
+      }
+      Duration d = delays == null ? delay : delays.apply(i);
+      if (delays != null) {
+        if (d == null) {
+          throw new NullPointerException(
+              "delay(" + i + ") is null: the delay function returned null for attempt " + i);
+        }
+        requireArgument(!d.isNegative(),
+            "delay(%s) must not be negative: the delay function returned %s for attempt %s", i, d, i);
+      }
+      requireState(timeout == null || d.compareTo(timeout) < 0,
+          "%s (%s%s) must be shorter than timeout (%s), or no hedge can start; shorten it, or call "
+              + "noHedging() for failover only",
+          delays == null ? "delay" : "delay(" + i + ")", d,
+          delays == null && delayIsDefault ? ", the default" : "", timeout);
+      delayNanos[i] = RaceConfig.saturatedNanos(d);
+    }
+    return delayNanos;
+  }
+
+  /** {@code fatalIf} or {@code fatalOn}: either makes a failure fatal. */
+  private Predicate<? super Throwable> fatalPredicate() {
+    Predicate<? super Throwable> byPredicate = fatalIf;
+    List<Class<? extends Throwable>> types = fatalOn;
+    if (types.isEmpty()) {
+      return byPredicate == null ? failure -> false : byPredicate;
+    }
+    Predicate<Throwable> byType = failure -> {
+      for (Class<? extends Throwable> type : types) {
+        if (type.isInstance(failure)) {
+          return true;
+        }
+      }
+      return false;
+    };
+    return byPredicate == null ? byType : byType.or(byPredicate);
+  }
+
+  /**
+   * Describes the current settings, as the built policy's {@code toString} will.
+   *
+   * @return for example {@code HedgeBuilder[maxAttempts=5, delay=PT1S, fatalOn=[IOException]]}
+   */
+  @Override
+  public String toString() {
+    return describe("HedgeBuilder");
+  }
+
+  private String describe(String name) {
+    StringBuilder sb = new StringBuilder(name).append("[maxAttempts=").append(maxAttempts);
     if (maxAttempts > 1) {
-      sb.append(", delay=").append(delays == null ? delay : "per attempt");
+      sb.append(noHedging ? ", noHedging" : ", delay=" + (delays == null ? delay : "per attempt"));
     }
     if (timeout != null) {
       sb.append(", timeout=").append(timeout);
@@ -284,25 +463,45 @@ public final class HedgeBuilder<T> {
     if (attemptTimeout != null) {
       sb.append(", attemptTimeout=").append(attemptTimeout);
     }
+    if (!fatalOn.isEmpty()) {
+      sb.append(", fatalOn=").append(fatalOn.stream().map(Class::getSimpleName).toList());
+    }
+    if (fatalIf != null) {
+      sb.append(", fatalIf");
+    }
     if (reject != null) {
       sb.append(", rejectIf");
+    }
+    if (onDiscard != null) {
+      sb.append(", onDiscard");
     }
     if (waitForLosers) {
       sb.append(", waitForLosers");
     }
+    if (listener != null) {
+      sb.append(", listener=").append(listener);
+    }
     if (executor != VIRTUAL_THREAD_PER_ATTEMPT) {
       sb.append(", executor=").append(executorName);
+    }
+    if (timeSource != TimeSource.system()) {
+      sb.append(", timeSource=").append(timeSource);
+    }
+    if (!copyMdc) {
+      sb.append(", copyMdc=false");
     }
     return sb.append(']').toString();
   }
 
-  private static void requireNonNegative(Duration d, String name) {
-    requireNonNull(d, name);
-    requireArgument(!d.isNegative(), "%s must not be negative, was %s", name, d);
+  private static void requireState(boolean expression, String template, Object... args) {
+    if (!expression) {
+      throw new IllegalStateException(String.format(template, args));
+    }
   }
 
   private static Duration requirePositiveOrNull(Duration d, String name) {
-    requireArgument(d == null || (!d.isNegative() && !d.isZero()), "%s must be positive, was %s", name, d);
+    requireArgument(d == null || (!d.isNegative() && !d.isZero()),
+        "%s must be positive, was %s (for no %s, the default, pass null)", name, d, name);
     return d;
   }
 }

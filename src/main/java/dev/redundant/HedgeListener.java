@@ -1,14 +1,31 @@
 package dev.redundant;
 
+import static java.util.Objects.requireNonNull;
+
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * Receives the events of calls made through a {@link Hedge}. Every method has a no-op default: implement
  * the ones you need. A policy without a listener does no event work at all.
  *
+ * <p>For one event, a factory saves the anonymous class:
+ *
+ * <pre>{@code
+ * Hedge<Quote> hedge = Hedge.builder()
+ *     .listener(HedgeListener.of(
+ *         HedgeListener.onHedge(attempt -> hedges.increment()),
+ *         HedgeListener.onFailure(report -> log.warn("attempt {} {}", report.index(), report.outcome(),
+ *             report.failure()))))
+ *     .build();
+ * }</pre>
+ *
  * <p><b>Threads:</b> each method runs on the thread where the event happens (an attempt's thread, the
  * caller's thread, or the call's timer thread), possibly on several threads at once. Methods must be quick
  * and must not block. An exception a method throws is logged at warn level and otherwise ignored.
+ *
+ * <p><b>Thread safety:</b> an implementation must be thread-safe; the listeners the factories return are,
+ * when their actions are.
  */
 public interface HedgeListener {
 
@@ -57,6 +74,56 @@ public interface HedgeListener {
    * @param summary what happened
    */
   default void onCallFinished(CallSummary summary) {}
+
+  /**
+   * Returns a listener of hedges only: {@code action} receives each attempt that starts as a hedge
+   * ({@link #onHedgeStarted}), for example to count them.
+   *
+   * @param action runs on the thread that starts the hedge; quick and non-blocking
+   * @return a new listener
+   * @throws NullPointerException if {@code action} is null
+   */
+  static HedgeListener onHedge(Consumer<? super Attempt> action) {
+    return new SingleEventListeners.OnHedge(requireNonNull(action, "action"));
+  }
+
+  /**
+   * Returns a listener of failed attempts only: {@code action} receives the report of each attempt that
+   * failed, was rejected or timed out ({@link #onAttemptFailed}), for example to log it.
+   *
+   * @param action runs on the thread where the attempt failed; quick and non-blocking
+   * @return a new listener
+   * @throws NullPointerException if {@code action} is null
+   */
+  static HedgeListener onFailure(Consumer<? super AttemptReport> action) {
+    return new SingleEventListeners.OnFailure(requireNonNull(action, "action"));
+  }
+
+  /**
+   * Returns a listener of whole calls only: {@code action} receives the summary of each call when it ends
+   * ({@link #onCallFinished}), for example to record its duration and how many hedges it started.
+   *
+   * @param action runs on the thread that ends the call; quick and non-blocking
+   * @return a new listener
+   * @throws NullPointerException if {@code action} is null
+   */
+  static HedgeListener afterCall(Consumer<? super CallSummary> action) {
+    return new SingleEventListeners.AfterCall(requireNonNull(action, "action"));
+  }
+
+  /**
+   * Returns a listener that passes every event to each of {@code listeners}, in the order given. A
+   * listener that throws does not keep the event from the ones after it; once all have run, the first
+   * exception is rethrown with the others suppressed (and the policy logs it, as for any listener).
+   *
+   * @param listeners one or more listeners, none of them null; the array is copied
+   * @return {@code listeners[0]} when there is only one, otherwise a new listener
+   * @throws NullPointerException if {@code listeners} or one of its elements is null
+   * @throws IllegalArgumentException if {@code listeners} is empty
+   */
+  static HedgeListener of(HedgeListener... listeners) {
+    return CompositeListener.of(listeners);
+  }
 
   /**
    * What one call did.

@@ -12,7 +12,7 @@ import java.util.List;
 public class HedgeTimeoutException extends AllAttemptsFailedException {
   private static final long serialVersionUID = 1L;
 
-  private final transient Duration timeout;
+  private final Duration timeout;
 
   /**
    * Creates the exception.

@@ -1,6 +1,5 @@
 package dev.redundant;
 
-import static dev.redundant.internal.Checks.requireArgument;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
@@ -11,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
  * Races identical attempts of a task: the simplest use of the library.
  *
  * <pre>{@code
- * String data = Redundant.firstSuccess(2, () -> client.fetch(id));
+ * String data = Redundant.firstSuccess(2, () -> client.fetch(id)); // throws InterruptedException
  * }</pre>
  *
  * <p>{@code firstSuccess(n, task)} starts {@code n} attempts at once, each on a virtual thread of its own,
@@ -57,7 +56,8 @@ public final class Redundant {
    * @return the value of the first attempt to succeed, possibly {@code null}
    * @throws AllAttemptsFailedException if all {@code n} attempts failed
    * @throws InterruptedException if the calling thread was interrupted before a winner
-   * @throws IllegalArgumentException if {@code n} is out of bounds; nothing starts
+   * @throws IllegalArgumentException if {@code n} is out of bounds ({@code n must be between 1 and 100
+   *     attempts, was 0}, the message of {@link HedgeBuilder#maxAttempts(int)}); nothing starts
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public static <T> T firstSuccess(int n, Callable<? extends T> task) throws InterruptedException {
@@ -82,8 +82,7 @@ public final class Redundant {
 
   @SuppressWarnings("unchecked")
   private static <T> Hedge<T> policy(int n, Callable<?> task) {
-    requireArgument(n >= 1 && n <= Hedge.MAX_ATTEMPTS, "n must be between 1 and %s, was %s",
-        Hedge.MAX_ATTEMPTS, n);
+    HedgeBuilder.requireAttemptCount(n, "n");
     requireNonNull(task, "task");
     return (Hedge<T>) FIRST_SUCCESS[n];
   }

@@ -9,6 +9,12 @@ package dev.redundant;
  * <p>The rejected value is kept for inspection; when it is {@link AutoCloseable} the library has already
  * closed it.
  *
+ * <p>When the predicate itself threw, the value counts as rejected and what the predicate threw is the
+ * {@linkplain #getCause() cause}.
+ *
+ * <p><b>Serialization:</b> the value is not serialized; {@link #value()} returns {@code null} after a
+ * round trip.
+ *
  * <p><b>Thread safety:</b> immutable (the value is whatever the task returned).
  */
 public class RejectedResultException extends RuntimeException {
@@ -23,14 +29,29 @@ public class RejectedResultException extends RuntimeException {
    * @param value the rejected value, possibly {@code null}
    */
   public RejectedResultException(int index, Object value) {
-    super("Attempt " + index + " returned a rejected result", null, false, false);
+    this(index, value, null);
+  }
+
+  /**
+   * Creates the exception for a value whose predicate threw.
+   *
+   * @param index the attempt's index
+   * @param value the rejected value, possibly {@code null}
+   * @param predicateFailure what the predicate threw, or {@code null} if it returned true
+   */
+  public RejectedResultException(int index, Object value, Throwable predicateFailure) {
+    super(predicateFailure == null ? "Attempt " + index + " returned a rejected result"
+        : "Attempt " + index + " returned a result that the predicate could not test", predicateFailure,
+        false, false);
     this.value = value;
   }
 
   /**
    * Returns the rejected value.
    *
-   * @return the value the attempt returned, possibly {@code null}; closed already if {@link AutoCloseable}
+   * @return the value the attempt returned, possibly {@code null}; discarded already (closed if
+   *     {@link AutoCloseable}, or given to {@link HedgeBuilder#onDiscard}); {@code null} after
+   *     deserialization
    */
   public Object value() {
     return value;

@@ -163,8 +163,8 @@ class BuilderValidationTest {
     String description = first.toString();
 
     // change every setting after build()
-    builder.maxAttempts(5).delay(Duration.ofHours(1)).rejectIf(v -> false).fatalIf(e -> true)
-        .timeout(Duration.ofMillis(1)).attemptTimeout(Duration.ofMillis(1)).waitForLosers(true)
+    builder.maxAttempts(5).delay(Duration.ofMillis(1)).rejectIf(v -> false).fatalIf(e -> true)
+        .timeout(Duration.ofHours(1)).attemptTimeout(Duration.ofMinutes(1)).waitForLosers(true)
         .timeSource(new ManualTimeSource()).threadFactory(Thread.ofPlatform().factory()).copyMdc(false)
         .listener(new HedgeListener() {});
     Hedge<String> second = builder.build();

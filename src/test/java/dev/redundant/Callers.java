@@ -66,6 +66,27 @@ final class Callers {
     }
   }
 
+  /** Waits patiently for the call's value. */
+  static <T> T valueOf(CompletableFuture<T> call) throws Exception {
+    try {
+      return call.get(Patiently.PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("the call did not end within " + Patiently.PATIENCE, e);
+    }
+  }
+
+  /** Waits patiently for the call's failure, unwrapped. */
+  static Throwable failureOf(CompletableFuture<?> call) throws Exception {
+    try {
+      Object value = call.get(Patiently.PATIENCE.toSeconds(), TimeUnit.SECONDS);
+      throw new AssertionError("expected a failure, got " + value);
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (TimeoutException e) {
+      throw new AssertionError("the call did not end within " + Patiently.PATIENCE, e);
+    }
+  }
+
   /**
    * A body running on its own thread.
    *

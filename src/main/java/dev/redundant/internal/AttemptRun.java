@@ -2,34 +2,54 @@ package dev.redundant.internal;
 
 import dev.redundant.Attempt;
 import dev.redundant.AttemptReport;
+import dev.redundant.AttemptReport.Outcome;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.MDC;
 
 /**
  * One attempt of a {@link Race}: the {@link Runnable} handed to the executor and the {@link Attempt} its
- * task sees. Its {@code state} decides, with one compare-and-set, who ends the attempt: the attempt itself
- * when its task returns, or the race when it cancels the attempt (a loser, a timeout, an aborted call).
+ * task sees. Its {@code state} decides, with one compare-and-set, who ends the attempt: the attempt
+ * itself once its task returned or threw <em>and</em> the policy's predicates classified the outcome, or
+ * the race when it cancels the attempt (a loser, a timeout, an ended call). See {@link Race} for the
+ * transitions and which thread may make each.
+ *
+ * <p>Each side records its end in fields of its own, written before its state write publishes them, so
+ * that a report never mixes the two and never misses an outcome: {@code finish*} by the attempt before its
+ * CAS to {@code FINISHED}; {@code cancel*} by the canceller between its CAS to {@code INTERRUPTING} and
+ * its write of {@code CANCELLED}, a window in which it runs no user code.
+ *
+ * <p><b>Thread safety:</b> the {@link Attempt} methods may be called from any thread; the rest is
+ * package-private engine state guarded as described above.
  */
 final class AttemptRun implements Runnable, Attempt {
   private static final VarHandle STATE;
+  private static final VarHandle RUNNER;
 
   static {
     try {
-      STATE = MethodHandles.lookup().findVarHandle(AttemptRun.class, "state", int.class);
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      STATE = lookup.findVarHandle(AttemptRun.class, "state", int.class);
+      RUNNER = lookup.findVarHandle(AttemptRun.class, "runner", Thread.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  /** Task not finished, not cancelled. */
-  private static final int ACTIVE = 0;
-  /** The task returned or threw, and the attempt reported it to the race. */
-  private static final int FINISHED = 1;
-  /** Being cancelled: the canceller is interrupting the runner. */
-  private static final int INTERRUPTING = 2;
+  /** Task not finished, not cancelled (it may be classifying its outcome). */
+  static final int ACTIVE = 0;
+  /** The attempt ended itself: its outcome is classified and recorded in the finish fields. */
+  static final int FINISHED = 1;
+  /** Being cancelled: the canceller is recording and interrupting the runner. */
+  static final int INTERRUPTING = 2;
   /** Cancelled; any interrupt was delivered. */
-  private static final int CANCELLED = 3;
+  static final int CANCELLED = 3;
+
+  /** The {@code runner} of an attempt whose launch failed before it ran: it must never run. */
+  private static final Thread NEVER_RUN = Thread.ofVirtual().unstarted(() -> { });
 
   private final Race<?> race;
   private final int index;
@@ -37,15 +57,19 @@ final class AttemptRun implements Runnable, Attempt {
   final long startNanos;
 
   private volatile int state;
-  /** The thread running the task, set before the task starts; read only by a canceller. */
+  /** null until the run starts; then its thread, or NEVER_RUN if the launch failed first. */
   private volatile Thread runner;
   /** Whether a canceller interrupted the runner: written before {@code state} leaves INTERRUPTING. */
   private boolean interruptSent;
 
-  // How the attempt ended: plain fields published by the volatile write of outcome.
-  private long endNanos;
-  private Throwable failure;
-  private volatile AttemptReport.Outcome outcome;
+  // The attempt's own end; published by the CAS to FINISHED. A null outcome: it returned a value.
+  private long finishNanos;
+  private Outcome finishOutcome;
+  private Throwable finishFailure;
+  // The canceller's end; published by the write of CANCELLED.
+  private long cancelNanos;
+  private Outcome cancelOutcome;
+  private Throwable cancelFailure;
 
   AttemptRun(Race<?> race, int index, Trigger trigger, long startNanos) {
     this.race = race;
@@ -56,75 +80,107 @@ final class AttemptRun implements Runnable, Attempt {
 
   @Override
   public void run() {
-    runner = Thread.currentThread();
+    if (!RUNNER.compareAndSet(this, null, Thread.currentThread())) {
+      return; // Guard against race with launchFailed(): it accounted for this run, which must not start.
+    }
+    Object previousMdc = null;
     try {
       if (state != ACTIVE) {
-        // Cancelled before it ran: the task never starts.
-        clearOwnInterrupt();
-        return;
+        return; // cancelled before it ran: the task never starts
       }
+      previousMdc = installMdc(race.copyMdc(), race.callerMdc());
       Object value = null;
       Throwable thrown = null;
-      Object previousMdc = race.installMdc();
       try {
         value = race.invoke(this);
       } catch (Throwable t) {
         thrown = t;
-      } finally {
-        race.restoreMdc(previousMdc);
       }
-      if (STATE.compareAndSet(this, ACTIVE, FINISHED)) {
-        if (thrown == null) {
-          race.onValue(this, value);
-        } else {
-          race.onFailure(this, AttemptReport.Outcome.FAILED, thrown);
-        }
+      // Classified and reported with the caller's MDC still installed, so that predicates and
+      // listeners log with it.
+      if (thrown == null) {
+        race.attemptReturned(this, value);
       } else {
-        // Guard against race with cancel(): it owns the outcome, and its interrupt must not leak to
-        // whatever this thread runs next.
-        clearOwnInterrupt();
-        if (thrown == null) {
-          Race.discard(value);
-        }
+        race.attemptThrew(this, thrown);
       }
     } finally {
-      race.runEnded();
+      try {
+        if (state != FINISHED) {
+          // Guard against race with cancel(): its interrupt must not leak to what this thread runs next.
+          clearOwnInterrupt();
+        }
+        restoreMdc(previousMdc);
+      } finally {
+        race.runEnded();
+      }
     }
   }
 
   /**
-   * Ends an attempt that could not be handed to the executor.
+   * Ends an attempt whose hand-over to the executor threw.
    *
    * @param rejection what the executor threw
    */
   void launchFailed(Throwable rejection) {
-    try {
-      if (STATE.compareAndSet(this, ACTIVE, FINISHED)) {
-        race.onFailure(this, AttemptReport.Outcome.FAILED, rejection);
+    if (RUNNER.compareAndSet(this, null, NEVER_RUN)) {
+      try {
+        race.attemptThrew(this, rejection); // classified like a failure of the task: it may be fatal
+      } finally {
+        race.runEnded(); // the run never starts: account for it here
       }
-    } finally {
-      race.runEnded();
+      return;
+    }
+    // Guard against race with run(): the executor ran the attempt and also threw (a ThreadFactory that
+    // returned a thread it had started). run() accounts for the run's end; here the attempt fails with a
+    // clear failure and its task is interrupted.
+    RejectedExecutionException clear = new RejectedExecutionException("The executor ran attempt " + index
+        + " and also threw; does the ThreadFactory return threads it has started?", rejection);
+    if (cancel(Outcome.FAILED, clear, race.now())) {
+      race.countFailure(this, Outcome.FAILED, clear, null, null);
     }
   }
 
   /**
-   * Ends the attempt if it is still active: records the outcome and interrupts its thread.
+   * Ends the attempt for its task's outcome, unless it was cancelled first.
    *
-   * @param as {@code CANCELLED} or {@code TIMED_OUT}
+   * @param how {@code null} for a value, else {@code FAILED} or {@code REJECTED}
+   * @param failure the failure to report, or {@code null} for a value
+   * @return whether this attempt ended itself (false: a canceller owns its outcome)
+   */
+  boolean finish(Outcome how, Throwable failure) {
+    if (how != null) { // a value needs no end time: it wins, or is reported as cancelled
+      finishNanos = race.now();
+      finishOutcome = how;
+      finishFailure = failure;
+    }
+    return STATE.compareAndSet(this, ACTIVE, FINISHED);
+  }
+
+  /**
+   * Ends the attempt if it is still active: records the outcome and interrupts its thread. Runs no user
+   * code between leaving ACTIVE and writing CANCELLED: {@code now} is read by the caller beforehand.
+   *
+   * @param as {@code CANCELLED}, {@code TIMED_OUT} or {@code FAILED}
    * @param cause the failure to record, or {@code null}
+   * @param now the clock's reading, for the report
    * @return whether this call cancelled the attempt (false: it had ended already)
    */
-  boolean cancel(AttemptReport.Outcome as, Throwable cause) {
+  boolean cancel(Outcome as, Throwable cause, long now) {
     if (!STATE.compareAndSet(this, ACTIVE, INTERRUPTING)) {
       return false;
     }
-    record(as, cause);
-    Thread r = runner;
-    if (r != null) {
-      interruptSent = true;
-      r.interrupt();
+    try {
+      cancelNanos = now;
+      cancelOutcome = as;
+      cancelFailure = cause;
+      Thread r = runner;
+      if (r != null && r != NEVER_RUN) {
+        interruptSent = true;
+        r.interrupt();
+      }
+    } finally {
+      state = CANCELLED;
     }
-    state = CANCELLED;
     return true;
   }
 
@@ -138,25 +194,35 @@ final class AttemptRun implements Runnable, Attempt {
     }
   }
 
-  void record(AttemptReport.Outcome how, Throwable cause) {
-    endNanos = race.now();
-    failure = cause;
-    outcome = how;
-  }
-
-  /** Whether the task has neither finished nor been cancelled. */
+  /** Whether the task has neither ended itself nor been cancelled. */
   boolean isActive() {
     return state == ACTIVE;
   }
 
-  /** How this attempt ended; an attempt still ending is reported as cancelled now. */
+  /** Whether a canceller ended this attempt. */
+  boolean isCancelled() {
+    return state >= INTERRUPTING;
+  }
+
+  /** How this attempt ended; an attempt still running, or whose value lost, is reported as cancelled. */
   AttemptReport report() {
-    AttemptReport.Outcome how = outcome;
-    if (how == null) {
-      return new AttemptReport(index, AttemptReport.Outcome.CANCELLED,
-          Duration.ofNanos(Math.max(0, race.now() - startNanos)), null);
+    int s = state;
+    while (s == INTERRUPTING) { // a few instructions of the canceller, no user code
+      Thread.onSpinWait();
+      s = state;
     }
-    return new AttemptReport(index, how, Duration.ofNanos(Math.max(0, endNanos - startNanos)), failure);
+    if (s == CANCELLED) {
+      return new AttemptReport(index, cancelOutcome, since(cancelNanos), cancelFailure);
+    }
+    if (s == FINISHED && finishOutcome != null) {
+      return new AttemptReport(index, finishOutcome, since(finishNanos), finishFailure);
+    }
+    return new AttemptReport(index, Outcome.CANCELLED, since(race.now()), null);
+  }
+
+  /** How long the attempt ran until {@code end}; never negative. */
+  Duration since(long end) {
+    return Duration.ofNanos(Math.max(0, end - startNanos));
   }
 
   @Override
@@ -171,11 +237,48 @@ final class AttemptRun implements Runnable, Attempt {
 
   @Override
   public Duration sinceCallStart() {
-    return Duration.ofNanos(Math.max(0, race.now() - race.startNanos));
+    return Duration.ofNanos(Math.max(0, race.now() - race.startNanos()));
   }
 
   @Override
   public String toString() {
     return "Attempt[index=" + index + ", trigger=" + trigger + "]";
+  }
+
+  // ---------------------------------------------------------------- the caller's MDC
+
+  /**
+   * Gives the current thread the caller's MDC, an empty one if the caller had none (even a fresh thread
+   * may have inherited one, from a failed attempt that started it), unless the policy does not copy it.
+   *
+   * @return the thread's previous MDC (empty map for none), to restore; or null if nothing was changed
+   */
+  static Object installMdc(boolean copy, Map<String, String> callerMdc) {
+    if (!copy) {
+      return null;
+    }
+    Map<String, String> previous = MDC.getCopyOfContextMap();
+    if (callerMdc != null) {
+      MDC.setContextMap(callerMdc);
+    } else if (previous != null) {
+      MDC.clear();
+    } else {
+      return null; // neither the caller nor this thread has an MDC: nothing to change or restore
+    }
+    return previous == null ? Map.of() : previous;
+  }
+
+  /** Restores what {@link #installMdc} returned. */
+  @SuppressWarnings("unchecked")
+  static void restoreMdc(Object previous) {
+    if (previous == null) {
+      return;
+    }
+    Map<String, String> map = (Map<String, String>) previous;
+    if (map.isEmpty()) {
+      MDC.clear();
+    } else {
+      MDC.setContextMap(map);
+    }
   }
 }

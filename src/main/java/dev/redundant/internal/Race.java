@@ -1,14 +1,10 @@
 package dev.redundant.internal;
 
-import dev.redundant.AllAttemptsFailedException;
 import dev.redundant.Attempt.Trigger;
 import dev.redundant.AttemptReport;
 import dev.redundant.AttemptReport.Outcome;
 import dev.redundant.AttemptTask;
-import dev.redundant.AttemptTimeoutException;
-import dev.redundant.FatalFailureException;
-import dev.redundant.HedgeListener;
-import dev.redundant.HedgeTimeoutException;
+import dev.redundant.HedgeListener.CallSummary;
 import dev.redundant.RejectedResultException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -17,40 +13,98 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
  * One call: the attempts it started, and the single decision of how it ends. This is the only race
- * implementation; every public entry point runs through {@link #call} or {@link #callAsync}.
+ * implementation; every public entry point runs through {@link #call} or {@link #callAsync}. The policy's
+ * {@link CallClock} fires hedges and timeouts, its {@link EventRelay} (if any) tells the listener, each
+ * {@link AttemptRun} runs one attempt, and a {@link SpinAdvisor} decides whether a caller spins.
  *
- * <p>How it ends is decided by one compare-and-set of {@code result} from {@code null}: to the winning
- * value (or {@link #NIL}), or to {@link #DECIDING} and then to an {@link Ended} for a call without a
- * winner. A success wins with that single CAS and allocates nothing for failure aggregation.
+ * <h2>State of the call: {@code result}</h2>
+ * <pre>
+ *   null ──CAS by the first accepted value──▶ the value (NIL for null)          a winner
+ *   null ──CAS by end()──▶ DECIDING ──plain volatile write──▶ Ended               no winner
+ * </pre>
+ * Exactly one CAS from {@code null} succeeds; whoever makes it (the <em>decider</em>) cancels every other
+ * published attempt, then delivers (wakes the waiter, settles the future), then tells the listener. No
+ * other transition exists: a decided call never changes its outcome. A success allocates nothing for
+ * failure aggregation. {@code Ended.BY_CALLER} marks a call its caller abandoned: nothing is delivered.
  *
- * <p>Nothing here blocks inside {@code synchronized}. The thread waiting for the call (the caller of a
- * synchronous call, or the timer thread of an asynchronous call with delays or timeouts) also watches the
- * clock: it parks until the next hedge or timeout is due, so a call owns no scheduler.
+ * <h2>State of an attempt: {@code AttemptRun.state}</h2>
+ * <pre>
+ *   ACTIVE ──CAS by its own thread, after its task ended and the predicates classified it──▶ FINISHED
+ *   ACTIVE ──CAS by a canceller (decider, clock, launcher)──▶ INTERRUPTING ──write──▶ CANCELLED
+ * </pre>
+ * The side whose CAS succeeds owns the attempt's outcome and reports it (counts the failure, notifies the
+ * listener); the other side discards what it has (a late value is discarded, a late failure dropped). A
+ * canceller runs no user code between INTERRUPTING and CANCELLED (the clock is read beforehand), so
+ * {@code INTERRUPTING} never lasts.
+ *
+ * <h2>Threads and what each may do</h2>
+ * <ul>
+ * <li><b>The caller</b> (synchronous) or the <b>clock watcher</b> (one virtual thread per asynchronous call
+ *     with delays or timeouts): starts the first attempts, then waits; when it wakes it runs
+ *     {@link CallClock#fireDueThenPark}: the call timeout ({@code end}), attempt timeouts ({@code cancel} with
+ *     {@code TIMED_OUT}, then a failover), hedges ({@code launchNext}). An interrupted caller aborts.</li>
+ * <li><b>Attempt threads</b>: run the task, classify the outcome while still {@code ACTIVE} (so a
+ *     blocking predicate is interrupted like the task), then finish; a failure starts a failover or ends
+ *     the call, a value tries to decide it.</li>
+ * <li><b>The holder of the future</b>: cancelling or completing it aborts the call.</li>
+ * </ul>
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ * <li>Attempt {@code i} is published in {@code runs[i]} (volatile store) only after the listener was
+ *     told it started, and a launcher that publishes re-reads {@code result} afterwards: either the
+ *     decider sees and cancels it, or the launcher sees the decision and cancels it itself (both
+ *     volatile; Dekker-style). So no attempt runs uncancelled past the decision, and the listener never
+ *     sees an attempt cancelled or timed out before it started.</li>
+ * <li>{@code onCallFinished} comes after every other event of the call: the decider defers it while a
+ *     launch is in flight ({@code launching}), and the last launcher emits it.</li>
+ * <li>{@code started} only grows and may run ahead of publication; readers skip unpublished slots. The
+ *     clock may read a stale (lower) count: it then computes the next hedge from a start at least as
+ *     recent ({@code latestStartNanos} is written before the count grows and read after it), so a hedge is
+ *     never early, only looked at again on the next wakeup, which every failover launch triggers. A
+ *     launch that races the clock cannot double-start: indices are reserved by CAS.</li>
+ * <li>The sum of failures ({@code failed}) reaches {@code maxAttempts} exactly once, only when every
+ *     attempt has ended with a failure; each attempt's failure is counted once, by its owner.</li>
+ * <li>Clock readings are compared only as differences ({@link CallClock}): any origin works.</li>
+ * <li>User code (tasks, predicates, listeners, {@code close()}/{@code onDiscard}, the time source, the
+ *     executor) never breaks this bookkeeping: its exceptions are caught where it is called.</li>
+ * <li>Order of events on every path: losers are interrupted <em>before</em> the outcome is delivered, so
+ *     a caller, and a dependent stage of an asynchronous call's future, find them interrupted.</li>
+ * </ul>
+ *
+ * <h2>Hook points</h2>
+ * {@link #mayLaunch} (whether to start a hedge or failover), {@link #hedgeDelayNanos} (the delay before
+ * the next attempt), {@link #firstAttemptEnded} (attempt 0's outcome) and {@link #callEnded} (the call's).
+ *
+ * <p>Nothing here blocks inside {@code synchronized}.
  *
  * @param <T> the call's value type
  */
-public final class Race<T> {
+public final class Race<T> implements ClockedCall {
   static final Logger LOG = LoggerFactory.getLogger("dev.redundant");
 
   /** The value of a winner that returned {@code null}. */
   private static final Object NIL = new Object();
   /** A call without a winner whose {@link Ended} is being built. */
   private static final Object DECIDING = new Object();
+  /** {@code launching}: the decider asked for onCallFinished. */
+  private static final int FINISH = 1 << 30;
+  /** {@code launching}: onCallFinished was emitted. */
+  private static final int EMITTED = 1 << 29;
 
   private static final VarHandle RESULT;
   private static final VarHandle STARTED;
   private static final VarHandle FAILED;
   private static final VarHandle RUNNING;
+  private static final VarHandle LAUNCHING;
   private static final VarHandle RUNS = MethodHandles.arrayElementVarHandle(AttemptRun[].class);
 
   static {
@@ -60,18 +114,20 @@ public final class Race<T> {
       STARTED = lookup.findVarHandle(Race.class, "started", int.class);
       FAILED = lookup.findVarHandle(Race.class, "failed", int.class);
       RUNNING = lookup.findVarHandle(Race.class, "running", int.class);
+      LAUNCHING = lookup.findVarHandle(Race.class, "launching", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
   private final RaceConfig config;
-  private final Object task;
-  private final boolean plainCallable;
+  /** The task: exactly one of {@code task} and {@code callable} is non-null. */
+  private final AttemptTask<?> task;
+  private final Callable<?> callable;
   private final RaceFuture<T> future;
   private final Map<String, String> mdc;
   private final AttemptRun[] runs;
-  final long startNanos;
+  private final long startNanos;
 
   /** null: undecided; NIL or a value: the winner's; DECIDING, then an Ended: no winner. */
   private volatile Object result;
@@ -81,57 +137,93 @@ public final class Race<T> {
   private volatile int failed;
   /** Attempts whose run has not returned yet; counted only for waitForLosers. */
   private volatile int running;
+  /** Launches in flight, plus FINISH and EMITTED; used only with a listener. */
+  private volatile int launching;
+  /** The winner's index for onCallFinished, or -1; published by the write of FINISH. */
+  private int winnerIndex = -1;
   /** Start time of the latest attempt: the next hedge delay counts from it. */
   private volatile long lastStartNanos;
   /** The thread to unpark when the call ends, or null. */
   private volatile Thread waiter;
 
-  private Race(RaceConfig config, Object task, boolean plainCallable, RaceFuture<T> future) {
+  private Race(RaceConfig config, AttemptTask<?> task, Callable<?> callable, RaceFuture<T> future) {
     this.config = config;
     this.task = task;
-    this.plainCallable = plainCallable;
+    this.callable = callable;
     this.future = future;
     this.mdc = config.copyMdc ? MDC.getCopyOfContextMap() : null;
     this.runs = new AttemptRun[config.maxAttempts];
-    this.startNanos = config.timeSource.nanoTime();
+    this.startNanos = config.clock.read(); // a throwing clock fails the call before anything starts
   }
+
+  // ---------------------------------------------------------------- entry points
 
   /**
    * Runs a call on the calling thread and waits for its outcome.
    *
    * @param config the policy
-   * @param task an {@link AttemptTask} or, when {@code plainCallable}, a {@link Callable}
-   * @param plainCallable which of the two {@code task} is
+   * @param task the task, given each attempt
    * @return the winner's value
    * @throws InterruptedException if the caller was interrupted before a winner (or on entry)
    */
-  public static <T> T call(RaceConfig config, Object task, boolean plainCallable) throws InterruptedException {
-    if (Thread.interrupted()) {
-      throw new InterruptedException();
-    }
-    Race<T> race = new Race<>(config, task, plainCallable, null);
-    race.waiter = Thread.currentThread();
-    race.begin();
-    return race.await();
+  public static <T> T call(RaceConfig config, AttemptTask<? extends T> task) throws InterruptedException {
+    return callOn(config, task, null);
+  }
+
+  /**
+   * Runs a call of a plain task on the calling thread and waits for its outcome.
+   *
+   * @param config the policy
+   * @param task the task
+   * @return the winner's value
+   * @throws InterruptedException if the caller was interrupted before a winner (or on entry)
+   */
+  public static <T> T call(RaceConfig config, Callable<? extends T> task) throws InterruptedException {
+    return callOn(config, null, task);
   }
 
   /**
    * Starts a call and returns its future at once.
    *
    * @param config the policy
-   * @param task an {@link AttemptTask} or, when {@code plainCallable}, a {@link Callable}
-   * @param plainCallable which of the two {@code task} is
+   * @param task the task, given each attempt
    * @return a future that cancels the call's attempts when cancelled or completed by its holder
    */
-  public static <T> CompletableFuture<T> callAsync(RaceConfig config, Object task, boolean plainCallable) {
-    RaceFuture<T> future = new RaceFuture<>();
-    Race<T> race = new Race<>(config, task, plainCallable, future);
-    future.race = race;
-    Thread timer = config.timed ? Thread.ofVirtual().unstarted(race::watchClock) : null;
-    race.waiter = timer;
+  public static <T> CompletableFuture<T> callAsync(RaceConfig config, AttemptTask<? extends T> task) {
+    return startAsync(config, task, null);
+  }
+
+  /**
+   * Starts a call of a plain task and returns its future at once.
+   *
+   * @param config the policy
+   * @param task the task
+   * @return a future that cancels the call's attempts when cancelled or completed by its holder
+   */
+  public static <T> CompletableFuture<T> callAsync(RaceConfig config, Callable<? extends T> task) {
+    return startAsync(config, null, task);
+  }
+
+  private static <T> T callOn(RaceConfig config, AttemptTask<?> task, Callable<?> callable)
+      throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    Race<T> race = new Race<>(config, task, callable, null);
+    race.waiter = Thread.currentThread();
     race.begin();
-    if (timer != null && race.result == null) {
-      timer.start();
+    return race.await();
+  }
+
+  private static <T> CompletableFuture<T> startAsync(RaceConfig config, AttemptTask<?> task, Callable<?> callable) {
+    RaceFuture<T> future = new RaceFuture<>();
+    Race<T> race = new Race<>(config, task, callable, future);
+    future.race = race;
+    Thread watcher = config.timed ? Thread.ofVirtual().unstarted(race::watchClock) : null;
+    race.waiter = watcher;
+    race.begin();
+    if (watcher != null && race.result == null) {
+      watcher.start();
     }
     return future;
   }
@@ -140,14 +232,22 @@ public final class Race<T> {
 
   /**
    * Starts the attempts that start with the call: the first, and every following one whose hedge delay
-   * is zero. No attempt has run yet, so nothing can race with the reservation or the publication: the
-   * runs are published with plain stores before the volatile write of {@code started}, and each attempt
-   * sees them through the happens-before of {@link java.util.concurrent.Executor#execute}.
+   * is zero (unless {@link #mayLaunch} refuses). No attempt has run yet, so nothing can race with the
+   * reservation or the publication: the runs are published with plain stores before the volatile write
+   * of {@code started}, and each attempt sees them through the happens-before of
+   * {@link java.util.concurrent.Executor#execute}.
    */
   private void begin() {
-    int together = config.startTogether;
+    int together = 1;
+    while (together < config.startTogether && mayLaunch(together, Trigger.HEDGE)) {
+      together++;
+    }
+    launching(together);
     for (int i = 0; i < together; i++) {
       runs[i] = new AttemptRun(this, i, i == 0 ? Trigger.FIRST : Trigger.HEDGE, startNanos);
+      if (config.events != null) {
+        config.events.started(runs[i]); // before it is published, so before anything can end it
+      }
     }
     if (config.timed) {
       lastStartNanos = startNanos;
@@ -157,36 +257,50 @@ public final class Race<T> {
     }
     started = together;
     for (int i = 0; i < together; i++) {
-      AttemptRun run = runs[i];
       // Guard against race with an attempt that already ended the call (a fatal failure, or a rejected
       // launch that used up every attempt): the rest must not start.
       if (i > 0 && result != null) {
-        run.cancel(Outcome.CANCELLED, null);
-        runEnded();
-        continue;
+        dropLaunch(runs[i], now());
+      } else {
+        execute(runs[i]);
       }
-      execute(run);
+    }
+    launching(-together);
+  }
+
+  /**
+   * Starts the next attempt, then every following attempt whose hedge delay is zero.
+   *
+   * @return whether an attempt was started
+   */
+  private boolean launchNext(Trigger trigger) {
+    launching(1);
+    try {
+      long now = now();
+      int index = reserve(trigger, now);
+      if (index < 0) {
+        return false;
+      }
+      launch(index, trigger, now);
+      while (index + 1 < config.maxAttempts && hedgeDelayNanos(index + 1) == 0
+          && (index = reserve(Trigger.HEDGE, now)) >= 0) {
+        launch(index, Trigger.HEDGE, now);
+      }
+      return true;
+    } finally {
+      launching(-1);
     }
   }
 
-  /** Starts the next attempt, then every following attempt whose hedge delay is zero. */
-  private void launchNext(Trigger trigger) {
-    int index = reserve();
-    if (index < 0) {
-      return;
-    }
-    launch(index, trigger);
-    while (index + 1 < config.maxAttempts && config.delayNanos[index + 1] == 0 && (index = reserve()) >= 0) {
-      launch(index, Trigger.HEDGE);
-    }
-  }
-
-  /** Reserves the next attempt index, or returns -1 when the call has ended or used every attempt. */
-  private int reserve() {
+  /** Reserves the next attempt index, or returns -1 when the call has ended, used every attempt or may not launch. */
+  private int reserve(Trigger trigger, long now) {
     for (;;) {
       int n = started;
-      if (n >= config.maxAttempts || result != null) {
+      if (n >= config.maxAttempts || result != null || !mayLaunch(n, trigger)) {
         return -1;
+      }
+      if (config.timed) {
+        lastStartNanos = now; // before the count grows: see ClockedCall.latestStartNanos
       }
       if (STARTED.compareAndSet(this, n, n + 1)) {
         return n;
@@ -194,34 +308,38 @@ public final class Race<T> {
     }
   }
 
-  private void launch(int index, Trigger trigger) {
-    AttemptRun run = new AttemptRun(this, index, trigger, now());
+  private void launch(int index, Trigger trigger, long now) {
+    AttemptRun run = new AttemptRun(this, index, trigger, now);
     if (config.waitForLosers) {
       RUNNING.getAndAdd(this, 1);
     }
-    if (config.timed) {
-      lastStartNanos = run.startNanos;
+    if (config.events != null) {
+      config.events.started(run); // before it is published, so before anything can end it
     }
     RUNS.setVolatile(runs, index, run);
     // Guard against race with end(): it cancels the attempts it sees published after deciding; one
     // published later must see the decision here (both sides use volatile accesses).
     if (result != null) {
-      run.cancel(Outcome.CANCELLED, null);
-      runEnded();
+      dropLaunch(run, now);
       return;
     }
     if (trigger == Trigger.FAILOVER && config.timed) {
-      // Guard against race with the clock watcher: it may have parked without a deadline while no
-      // attempt was active, and this attempt may have an attempt timeout or hedge to watch.
+      // Guard against race with the clock: it may have parked without a deadline while no attempt was
+      // active, and this attempt may have an attempt timeout or hedge to watch.
       LockSupport.unpark(waiter);
     }
     execute(run);
   }
 
-  private void execute(AttemptRun run) {
-    if (config.listener != null) {
-      notifyStarted(run);
+  /** Ends an attempt that was published after the call was decided: it never runs. */
+  private void dropLaunch(AttemptRun run, long now) {
+    if (run.cancel(Outcome.CANCELLED, null, now) && config.events != null) {
+      config.events.cancelled(run);
     }
+    runEnded();
+  }
+
+  private void execute(AttemptRun run) {
     try {
       config.executor.execute(run);
     } catch (Throwable rejected) {
@@ -232,68 +350,100 @@ public final class Race<T> {
   // ---------------------------------------------------------------- attempt outcomes
 
   Object invoke(AttemptRun run) throws Exception {
-    return plainCallable ? ((Callable<?>) task).call() : ((AttemptTask<?>) task).call(run);
+    return task != null ? task.call(run) : callable.call();
   }
 
-  /** An attempt returned a value: it wins unless rejected or beaten. */
-  void onValue(AttemptRun run, Object value) {
-    if (config.reject != null && isRejected(value)) {
-      discard(value);
-      onFailure(run, Outcome.REJECTED, new RejectedResultException(run.index(), value));
+  /** An attempt's task returned {@code value}; the attempt is still active. It wins unless rejected or beaten. */
+  void attemptReturned(AttemptRun run, Object value) {
+    if (config.reject != null) {
+      boolean rejected;
+      Throwable predicateFailure = null;
+      try {
+        rejected = config.reject.test(value);
+      } catch (Throwable t) {
+        rejected = true;
+        predicateFailure = t;
+      }
+      if (rejected) {
+        RejectedResultException failure = new RejectedResultException(run.index(), value, predicateFailure);
+        boolean own = run.finish(Outcome.REJECTED, failure);
+        discard(value);
+        if (own) {
+          countFailure(run, Outcome.REJECTED, failure, null, null);
+        }
+        return;
+      }
+    }
+    if (!run.finish(null, null)) {
+      discard(value); // cancelled while it returned: a loser
       return;
     }
     if (!RESULT.compareAndSet(this, null, value == null ? NIL : value)) {
       discard(value); // a loser: the call was decided already
+      if (run.index() == 0) {
+        firstAttemptEnded(run, Outcome.CANCELLED);
+      }
       return;
     }
-    deliver();
     cancelOthers(run);
-    if (config.listener != null) {
-      notifySucceeded(run);
+    deliver();
+    if (run.index() == 0) {
+      firstAttemptEnded(run, null);
+    }
+    callEnded(result);
+    if (config.events != null) {
+      config.events.succeeded(run, run.since(now()));
+      callFinished(run.index());
     }
   }
 
-  private boolean isRejected(Object value) {
+  /** An attempt's task threw {@code thrown}; the attempt is still active. */
+  void attemptThrew(AttemptRun run, Throwable thrown) {
+    if (Failures.endsTheCall(thrown)) {
+      if (run.finish(Outcome.FAILED, thrown)) {
+        countFailure(run, Outcome.FAILED, thrown, CallEnd.ERROR, null);
+      }
+      return;
+    }
+    boolean fatal;
+    Throwable predicateFailure = null;
     try {
-      return config.reject.test(value);
+      fatal = config.fatal.test(thrown);
     } catch (Throwable t) {
-      LOG.warn("The result predicate threw; rejecting the value", t);
-      return true;
+      // Never mutate the task's exception: the predicate's failure goes on the library's own exception.
+      fatal = true;
+      predicateFailure = t;
+    }
+    if (run.finish(Outcome.FAILED, thrown)) {
+      countFailure(run, Outcome.FAILED, thrown, fatal ? CallEnd.FATAL : null, predicateFailure);
     }
   }
 
-  /** An attempt failed (threw, was rejected, or could not be launched): record it, then go on or end. */
-  void onFailure(AttemptRun run, Outcome how, Throwable failure) {
-    run.record(how, failure);
-    countFailure(run, how == Outcome.FAILED && isFatal(failure), failure);
-  }
-
-  private void countFailure(AttemptRun run, boolean fatal, Throwable failure) {
+  /**
+   * Counts the failure of an attempt whose outcome this thread owns, then ends the call or goes on.
+   *
+   * @param ends {@code FATAL} or {@code ERROR} to end the call with it, or {@code null} to go on
+   */
+  void countFailure(AttemptRun run, Outcome how, Throwable failure, CallEnd ends, Throwable predicateFailure) {
     if (LOG.isDebugEnabled()) {
-      LOG.debug("Attempt {} failed{}: {}", run.index(), fatal ? " fatally" : "", failure.toString());
+      debug("Attempt {} failed{}: {}", run.index(), ends != null ? " and ends the call" : "", Failures.describe(failure));
     }
-    if (config.listener != null) {
-      notifyFailed(run);
+    if (config.events != null) {
+      config.events.failed(run, run.report());
     }
-    if (fatal) {
-      end(Ended.FATAL, failure);
+    if (run.index() == 0) {
+      firstAttemptEnded(run, how);
+    }
+    if (ends != null) {
+      end(ends, failure, predicateFailure);
     } else if ((int) FAILED.getAndAdd(this, 1) + 1 == config.maxAttempts) {
-      end(Ended.ALL_FAILED, null);
+      end(CallEnd.ALL_FAILED, null, null);
     } else {
       launchNext(Trigger.FAILOVER);
     }
   }
 
-  private boolean isFatal(Throwable failure) {
-    try {
-      return config.fatal.test(failure);
-    } catch (Throwable t) {
-      failure.addSuppressed(t);
-      return true;
-    }
-  }
-
-  /** The run of an attempt returned. */
+  /** The run of an attempt returned, or will never start. */
   void runEnded() {
     if (config.waitForLosers && (int) RUNNING.getAndAdd(this, -1) == 1) {
       Object r = result;
@@ -303,6 +453,44 @@ public final class Race<T> {
     }
   }
 
+  // ---------------------------------------------------------------- hook points
+
+  /**
+   * Hook (a): whether to start attempt {@code index} as a hedge or failover (not called for the first
+   * attempt). Every launch but the first passes here once, before its index is reserved; a refusal
+   * leaves the index free. Today every launch is allowed. A refused hedge is not retried by the clock
+   * until its next wakeup; a refused failover with no attempt left running must end the call (whoever
+   * adds a refusal must add that).
+   */
+  private boolean mayLaunch(int index, Trigger trigger) {
+    return true;
+  }
+
+  /** Hook (b): the hedge delay before attempt {@code index >= 1} starts, after the previous start. */
+  @Override
+  public long hedgeDelayNanos(int index) {
+    return config.delayNanos[index];
+  }
+
+  /**
+   * Hook (c): attempt 0 ended, once per call, on the thread that owns its outcome.
+   *
+   * @param how {@code null} if it won (its duration: {@code now() - first.startNanos}); {@code FAILED},
+   *     {@code REJECTED} or {@code TIMED_OUT} if it failed; {@code CANCELLED} if superseded (another
+   *     attempt won or the call ended first)
+   */
+  private void firstAttemptEnded(AttemptRun first, Outcome how) {
+  }
+
+  /**
+   * Hook (d): the call was decided, once per call, on the deciding thread, after the losers were
+   * cancelled and the outcome delivered.
+   *
+   * @param outcome the winner's value ({@code NIL} for null) or an {@link Ended}
+   */
+  private void callEnded(Object outcome) {
+  }
+
   // ---------------------------------------------------------------- ending the call
 
   /**
@@ -310,22 +498,30 @@ public final class Race<T> {
    *
    * @return whether this call decided the end
    */
-  private boolean end(int kind, Throwable fatalFailure) {
+  private boolean end(CallEnd kind, Throwable cause, Throwable predicateFailure) {
     if (!RESULT.compareAndSet(this, null, DECIDING)) {
       return false;
     }
-    cancelOthers(null);
-    result = kind == Ended.ABORTED ? Ended.BY_CALLER : new Ended(kind, fatalFailure, reports());
+    Object outcome;
+    try {
+      cancelOthers(null);
+      outcome = kind == CallEnd.ABORTED ? Ended.BY_CALLER : new Ended(kind, cause, predicateFailure, reports());
+    } catch (Throwable t) {
+      // Guard against leaving DECIDING forever (an OutOfMemoryError): the caller must get an outcome.
+      outcome = new Ended(CallEnd.ERROR, t, null, List.of());
+    }
+    result = outcome;
     deliver();
-    if (config.listener != null) {
-      notifyFinished(-1);
+    callEnded(outcome);
+    if (config.events != null) {
+      callFinished(-1);
     }
     return true;
   }
 
   /** Abandons the call for its caller (interrupt, or its future cancelled or completed by its holder). */
   boolean abort() {
-    return end(Ended.ABORTED, null);
+    return end(CallEnd.ABORTED, null, null);
   }
 
   /** Wakes the waiter and settles the future; repeated calls are harmless. */
@@ -334,27 +530,35 @@ public final class Race<T> {
     if (w != null) {
       LockSupport.unpark(w);
     }
-    if (future != null && (!config.waitForLosers || running == 0)) {
+    // Guard against race between the last loser and a launch that lost to the decision: with
+    // waitForLosers both may bring running to 0 and deliver; one settles. Without it, only the decider
+    // delivers.
+    if (future != null && (!config.waitForLosers || (running == 0 && future.claimSettlement()))) {
       future.settle(result);
     }
   }
 
   /** Cancels every published attempt other than {@code winner}. */
   private void cancelOthers(AttemptRun winner) {
-    int n = Math.min(started, runs.length);
-    for (int i = 0; i < n; i++) {
-      AttemptRun run = (AttemptRun) RUNS.getVolatile(runs, i);
-      if (run != null && run != winner && run.cancel(Outcome.CANCELLED, null) && config.listener != null) {
-        notifyCancelled(run);
+    long now = now();
+    for (int i = 0, n = publishedCount(); i < n; i++) {
+      AttemptRun run = published(i);
+      if (run != null && run != winner && run.cancel(Outcome.CANCELLED, null, now)) {
+        if (config.events != null) {
+          config.events.cancelled(run);
+        }
+        if (i == 0) {
+          firstAttemptEnded(run, Outcome.CANCELLED);
+        }
       }
     }
   }
 
   private List<AttemptReport> reports() {
-    int n = Math.min(started, runs.length);
+    int n = publishedCount();
     List<AttemptReport> reports = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      AttemptRun run = (AttemptRun) RUNS.getVolatile(runs, i);
+      AttemptRun run = published(i);
       if (run != null) {
         reports.add(run.report());
       }
@@ -362,10 +566,59 @@ public final class Race<T> {
     return reports;
   }
 
+  /** The bound of published attempt indices: every published attempt is {@code published(i)} below it. */
+  @Override
+  public int publishedCount() {
+    return Math.min(started, runs.length);
+  }
+
+  /** Attempt {@code i} if published, else {@code null}. */
+  @Override
+  public AttemptRun published(int i) {
+    return (AttemptRun) RUNS.getVolatile(runs, i);
+  }
+
+  // ---------------------------------------------------------------- onCallFinished after every other event
+
+  /** Counts launches in flight (listener only): onCallFinished waits for them. */
+  private void launching(int delta) {
+    if (config.events != null && (int) LAUNCHING.getAndAdd(this, delta) + delta == FINISH) {
+      emitFinished();
+    }
+  }
+
+  /** The decider's request for onCallFinished: now if no launch is in flight, else by the last launcher. */
+  private void callFinished(int winner) {
+    winnerIndex = winner;
+    if ((int) LAUNCHING.getAndAdd(this, FINISH) + FINISH == FINISH) {
+      emitFinished();
+    }
+  }
+
+  private void emitFinished() {
+    // Guard against race between the decider and launchers that end together: one emits.
+    if (!LAUNCHING.compareAndSet(this, FINISH, FINISH | EMITTED)) {
+      return;
+    }
+    int n = publishedCount();
+    int attempts = 0;
+    int hedges = 0;
+    for (int i = 0; i < n; i++) {
+      AttemptRun run = published(i);
+      if (run != null) {
+        attempts++;
+        hedges += run.isHedge() ? 1 : 0;
+      }
+    }
+    int winner = winnerIndex;
+    config.events.finished(new CallSummary(winner >= 0, attempts, hedges, winner,
+        Duration.ofNanos(Math.max(0, now() - startNanos))));
+  }
+
   // ---------------------------------------------------------------- waiting and the clock
 
   private T await() throws InterruptedException {
-    spinBriefly();
+    config.spinAdvisorFor(task != null ? task : callable).spinWhileUndecided(this);
     boolean interrupted = false;
     Object r;
     for (;;) {
@@ -376,12 +629,7 @@ public final class Race<T> {
         }
         LockSupport.park(this); // wait for losers
       } else if (r == null && config.timed) {
-        long deadline = onClock();
-        if (deadline == RaceConfig.NEVER) {
-          LockSupport.park(this);
-        } else if (deadline != FIRED) {
-          config.timeSource.parkUntil(deadline);
-        }
+        config.clock.fireDueThenPark(this);
       } else {
         LockSupport.park(this);
       }
@@ -398,239 +646,136 @@ public final class Race<T> {
     return valueOf(r);
   }
 
-  /**
-   * Gives attempts that end within microseconds the chance to decide the call before the caller parks:
-   * waking a parked platform thread costs tens of microseconds on small VMs, and a virtual caller's timed
-   * park costs a timer. A virtual caller yields its carrier to the attempts; a platform caller spins for
-   * a few microseconds, on multiprocessors only. Whether spinning pays is learnt per policy
-   * ({@link SpinAdvisor}), so a policy whose calls take milliseconds soon stops spinning.
-   */
-  private void spinBriefly() {
-    SpinAdvisor advisor = config.spinAdvisor;
-    if (!advisor.shouldSpin()) {
-      return;
-    }
-    if (Thread.currentThread().isVirtual()) {
-      for (int i = 0; i < VIRTUAL_YIELDS && result == null; i++) {
-        Thread.yield();
-      }
-    } else if (MULTIPROCESSOR) {
-      long deadline = System.nanoTime() + PLATFORM_SPIN_NANOS;
-      for (int i = 1; result == null; i++) {
-        Thread.onSpinWait();
-        if ((i & 63) == 0 && System.nanoTime() - deadline > 0) {
-          break;
-        }
-      }
-    }
-    advisor.record(result != null);
-  }
-
-  private static final boolean MULTIPROCESSOR = Runtime.getRuntime().availableProcessors() > 1;
-  private static final int VIRTUAL_YIELDS = 2;
-  private static final long PLATFORM_SPIN_NANOS = 10_000;
-
-  /** The timer thread of an asynchronous call with delays or timeouts. */
+  /** The clock watcher of an asynchronous call with delays or timeouts. */
   private void watchClock() {
-    while (result == null) {
-      long deadline = onClock();
-      if (deadline == RaceConfig.NEVER) {
-        LockSupport.park(this);
-      } else if (deadline != FIRED) {
-        config.timeSource.parkUntil(deadline);
-      }
-      Thread.interrupted(); // nobody else owns this thread: an interrupt only means "look again"
+    AttemptRun.installMdc(config.copyMdc, mdc); // for listener events it sends; the thread ends with the call
+    config.clock.watch(this);
+  }
+
+  @Override
+  public boolean isDecided() {
+    return result != null;
+  }
+
+  @Override
+  public long startNanos() {
+    return startNanos;
+  }
+
+  @Override
+  public long latestStartNanos() {
+    return lastStartNanos;
+  }
+
+  @Override
+  public int maxAttempts() {
+    return config.maxAttempts;
+  }
+
+  @Override
+  public int startedCount() {
+    return started;
+  }
+
+  @Override
+  public void timeOut() {
+    end(CallEnd.TIMEOUT, null, null);
+  }
+
+  @Override
+  public void timeOutAttempt(AttemptRun run, long now) {
+    Throwable timedOut = config.clock.attemptTimedOut(run.index());
+    if (run.cancel(Outcome.TIMED_OUT, timedOut, now)) {
+      countFailure(run, Outcome.TIMED_OUT, timedOut, null, null);
     }
   }
 
-  /** {@link #onClock()} handled a due event: look again before parking. */
-  private static final long FIRED = Long.MIN_VALUE;
-
-  /**
-   * Fires the hedges and timeouts that are due.
-   *
-   * @return the time of the next event, {@link RaceConfig#NEVER} for none, or {@link #FIRED}
-   */
-  private long onClock() {
-    long now = now();
-    long next = RaceConfig.NEVER;
-    if (config.timeout != null) {
-      long deadline = RaceConfig.deadline(startNanos, config.timeoutNanos);
-      if (now >= deadline) {
-        end(Ended.TIMEOUT, null);
-        return FIRED;
-      }
-      next = deadline;
+  @Override
+  public boolean startHedge() {
+    if (LOG.isDebugEnabled()) {
+      debug("No success in time: starting hedge {}", started, null, null);
     }
-    boolean fired = false;
-    int n = Math.min(started, runs.length);
-    if (config.attemptTimeout != null) {
-      for (int i = 0; i < n; i++) {
-        AttemptRun run = (AttemptRun) RUNS.getVolatile(runs, i);
-        if (run == null || !run.isActive()) {
-          continue;
-        }
-        long deadline = RaceConfig.deadline(run.startNanos, config.attemptTimeoutNanos);
-        if (now < deadline) {
-          next = Math.min(next, deadline);
-          continue;
-        }
-        AttemptTimeoutException timedOut = new AttemptTimeoutException(i, config.attemptTimeout);
-        if (run.cancel(Outcome.TIMED_OUT, timedOut)) {
-          countFailure(run, false, timedOut);
-          fired = true;
-        }
-      }
-    }
-    if (n < config.maxAttempts && config.delayNanos[n] != RaceConfig.NEVER) {
-      long deadline = RaceConfig.deadline(lastStartNanos, config.delayNanos[n]);
-      if (now >= deadline) {
-        if (LOG.isDebugEnabled()) {
-          LOG.debug("No success after {} ns: starting hedge {}", config.delayNanos[n], n);
-        }
-        launchNext(Trigger.HEDGE);
-        fired = true;
-      } else {
-        next = Math.min(next, deadline);
-      }
-    }
-    return fired ? FIRED : next;
+    return launchNext(Trigger.HEDGE);
   }
 
-  long now() {
-    return config.timeSource.nanoTime();
+  @Override
+  public void clockFailed(Throwable failure) {
+    end(CallEnd.CLOCK_FAILED, failure, null);
   }
+
+  /** Reads the clock; a throwing {@link dev.redundant.TimeSource} ends the call, and the call start is returned. */
+  @Override
+  public long now() {
+    try {
+      return config.clock.read();
+    } catch (Throwable t) {
+      clockFailed(t);
+      return startNanos;
+    }
+  }
+
+  // ---------------------------------------------------------------- delivering
 
   @SuppressWarnings("unchecked")
   private T valueOf(Object r) {
     if (r instanceof Ended ended) {
-      throw ended.exception(config);
+      Throwable failure = ended.exception(config);
+      if (failure instanceof RuntimeException e) {
+        throw e;
+      }
+      if (failure instanceof Error e) {
+        throw e;
+      }
+      throw new IllegalStateException(failure);
     }
     return r == NIL ? null : (T) r;
   }
 
-  /** Completes the future with the outcome {@code r}, which is decided. */
+  /** Completes the future with the decided outcome {@code r}. */
   @SuppressWarnings("unchecked")
   void settleInto(RaceFuture<T> f, Object r) {
     if (r == Ended.BY_CALLER) {
       return; // the future was cancelled or completed by its holder
     }
-    if (r instanceof Ended ended) {
-      f.settleExceptionally(ended.exception(config));
-    } else {
-      f.settleValue(r == NIL ? null : (T) r);
+    try {
+      if (r instanceof Ended ended) {
+        f.settleExceptionally(ended.exception(config));
+      } else {
+        T value = r == NIL ? null : (T) r;
+        if (!f.settleValue(value)) {
+          // Guard against race with a cancel or completion from outside after the decision: nobody
+          // will get this value, so it is discarded like a loser's.
+          config.discardValue(value);
+        }
+      }
+    } catch (Throwable t) {
+      f.settleExceptionally(t); // Guard against a future that never completes
+    }
+  }
+
+  /** Discards a value that lost or was rejected, unless it is the very object the call returns. */
+  private void discard(Object value) {
+    if (value != null && value != result) {
+      config.discardValue(value);
     }
   }
 
   // ---------------------------------------------------------------- small helpers
 
-  /** Closes a value that lost or was rejected, if it holds a resource. */
-  static void discard(Object value) {
-    if (value instanceof AutoCloseable closeable) {
-      try {
-        closeable.close();
-      } catch (Throwable t) {
-        LOG.debug("Closing a discarded result failed", t);
-      }
-    }
+  boolean copyMdc() {
+    return config.copyMdc;
   }
 
-  /**
-   * Gives the attempt's thread the caller's MDC, an empty one if the caller had none (even a fresh
-   * thread may have inherited one, from a failed attempt that started it), unless the policy does not
-   * copy the MDC.
-   *
-   * @return the thread's previous MDC (empty map for none), to restore; or null if nothing was changed
-   */
-  Object installMdc() {
-    if (!config.copyMdc) {
-      return null;
-    }
-    Map<String, String> previous = MDC.getCopyOfContextMap();
-    if (mdc != null) {
-      MDC.setContextMap(mdc);
-    } else if (previous != null) {
-      MDC.clear();
-    } else {
-      return null; // neither the caller nor this thread has an MDC: nothing to change or restore
-    }
-    return previous == null ? Map.of() : previous;
+  Map<String, String> callerMdc() {
+    return mdc;
   }
 
-  @SuppressWarnings("unchecked")
-  void restoreMdc(Object previous) {
-    if (previous == null) {
-      return;
-    }
-    Map<String, String> map = (Map<String, String>) previous;
-    if (map.isEmpty()) {
-      MDC.clear();
-    } else {
-      MDC.setContextMap(map);
-    }
-  }
-
-  private void notifyStarted(AttemptRun run) {
-    tell("onAttemptStarted", listener -> listener.onAttemptStarted(run));
-    if (run.isHedge()) {
-      tell("onHedgeStarted", listener -> listener.onHedgeStarted(run));
-    }
-  }
-
-  private void notifySucceeded(AttemptRun run) {
-    Duration ran = Duration.ofNanos(now() - run.startNanos);
-    tell("onAttemptSucceeded", listener -> listener.onAttemptSucceeded(run, ran));
-    notifyFinished(run.index());
-  }
-
-  private void notifyFailed(AttemptRun run) {
-    AttemptReport report = run.report();
-    tell("onAttemptFailed", listener -> listener.onAttemptFailed(run, report));
-  }
-
-  private void notifyCancelled(AttemptRun run) {
-    tell("onAttemptCancelled", listener -> listener.onAttemptCancelled(run));
-  }
-
-  private void notifyFinished(int winner) {
-    int n = Math.min(started, runs.length);
-    int hedges = 0;
-    for (int i = 0; i < n; i++) {
-      AttemptRun run = (AttemptRun) RUNS.getVolatile(runs, i);
-      if (run != null && run.isHedge()) {
-        hedges++;
-      }
-    }
-    HedgeListener.CallSummary summary = new HedgeListener.CallSummary(
-        winner >= 0, n, hedges, winner, Duration.ofNanos(now() - startNanos));
-    tell("onCallFinished", listener -> listener.onCallFinished(summary));
-  }
-
-  /** Calls the listener; only called when there is one. Its exceptions are logged, never propagated. */
-  private void tell(String event, Consumer<HedgeListener> call) {
+  /** Logs at debug; a logging backend that throws on a user's object does not break the call. */
+  static void debug(String format, Object a, Object b, Object c) {
     try {
-      call.accept(config.listener);
-    } catch (Throwable t) {
-      LOG.warn("HedgeListener.{} threw", event, t);
-    }
-  }
-
-  /** The outcome of a call without a winner. */
-  private record Ended(int kind, Throwable fatalFailure, List<AttemptReport> reports) {
-    static final int ALL_FAILED = 0;
-    static final int FATAL = 1;
-    static final int TIMEOUT = 2;
-    static final int ABORTED = 3;
-    /** The caller gave up: it throws InterruptedException, or its future is complete already. */
-    static final Ended BY_CALLER = new Ended(ABORTED, null, List.of());
-
-    RuntimeException exception(RaceConfig config) {
-      return switch (kind) {
-        case ALL_FAILED -> new AllAttemptsFailedException(reports);
-        case FATAL -> new FatalFailureException(fatalFailure, reports);
-        case TIMEOUT -> new HedgeTimeoutException(config.timeout, reports);
-        default -> new CancellationException("The call was cancelled by its caller");
-      };
+      LOG.debug(format, a, b, c);
+    } catch (Throwable ignored) {
+      // the call goes on
     }
   }
 }

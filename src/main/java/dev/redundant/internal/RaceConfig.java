@@ -4,14 +4,19 @@ import dev.redundant.HedgeListener;
 import dev.redundant.TimeSource;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * The validated, immutable settings of one policy, as the engine reads them. Built only by
+ * The validated, immutable settings of one policy, as the engine reads them, and the per-policy helpers
+ * built from them (its {@link CallClock}, its {@link EventRelay}, its {@link SpinAdvisor}s). Built only by
  * {@code HedgeBuilder}, which checks every value; the engine trusts them. {@code delayNanos[i]} is the
  * hedge delay of attempt {@code i >= 1} after the previous attempt's start ({@link #NEVER}: no hedge);
  * a {@code null} timeout or attempt timeout means none; a {@code null} reject predicate accepts every
- * value; a {@code null} listener means no events.
+ * value; a {@code null} listener means no events; a {@code null} discard action closes
+ * {@link AutoCloseable} values.
+ *
+ * <p><b>Thread safety:</b> immutable apart from the spin advisors, racy heuristics by design.
  */
 public final class RaceConfig {
 
@@ -21,40 +26,45 @@ public final class RaceConfig {
   final int maxAttempts;
   final long[] delayNanos;
   final Duration timeout;
-  final Duration attemptTimeout;
   final Predicate<? super Throwable> fatal;
   final Predicate<Object> reject;
+  final Consumer<Object> onDiscard;
   final boolean waitForLosers;
-  final HedgeListener listener;
+  final EventRelay events;
   final Executor executor;
-  final TimeSource timeSource;
   final boolean copyMdc;
-  final long timeoutNanos;
-  final long attemptTimeoutNanos;
-  /** Whether callers of this policy should spin before parking; the only mutable part, a heuristic. */
-  final SpinAdvisor spinAdvisor = new SpinAdvisor();
+  final CallClock clock;
   /** Whether a call needs someone to watch the clock: a positive hedge delay or a timeout. */
   final boolean timed;
   /** How many attempts start together at the start of a call (zero delays chain). */
   final int startTogether;
+  /** One spin advisor per task class (call site); see {@link SpinAdvisor}. */
+  private final ClassValue<SpinAdvisor> spinAdvisors = new ClassValue<>() {
+    @Override
+    protected SpinAdvisor computeValue(Class<?> type) {
+      return new SpinAdvisor(type);
+    }
+  };
+  /** The advisor used last: a racy one-entry cache in front of {@link #spinAdvisors}. */
+  private SpinAdvisor lastSpinAdvisor;
 
   /** Takes the settings as validated by the builder; {@code delayNanos} is not copied. */
+  @SuppressWarnings("unchecked")
   public RaceConfig(int maxAttempts, long[] delayNanos, Duration timeout, Duration attemptTimeout,
-      Predicate<? super Throwable> fatal, Predicate<Object> reject, boolean waitForLosers,
-      HedgeListener listener, Executor executor, TimeSource timeSource, boolean copyMdc) {
+      Predicate<? super Throwable> fatal, Predicate<Object> reject, Consumer<?> onDiscard,
+      boolean waitForLosers, HedgeListener listener, Executor executor, TimeSource timeSource, boolean copyMdc) {
     this.maxAttempts = maxAttempts;
     this.delayNanos = delayNanos;
     this.timeout = timeout;
-    this.attemptTimeout = attemptTimeout;
     this.fatal = fatal;
     this.reject = reject;
+    this.onDiscard = (Consumer<Object>) onDiscard;
     this.waitForLosers = waitForLosers;
-    this.listener = listener;
+    this.events = listener == null ? null : new EventRelay(listener);
     this.executor = executor;
-    this.timeSource = timeSource;
     this.copyMdc = copyMdc;
-    this.timeoutNanos = timeout == null ? NEVER : saturatedNanos(timeout);
-    this.attemptTimeoutNanos = attemptTimeout == null ? NEVER : saturatedNanos(attemptTimeout);
+    this.clock = new CallClock(timeSource, timeout == null ? NEVER : saturatedNanos(timeout), attemptTimeout,
+        attemptTimeout == null ? NEVER : saturatedNanos(attemptTimeout));
     boolean hedgeTimer = false;
     for (int i = 1; i < maxAttempts; i++) {
       hedgeTimer |= delayNanos[i] != 0 && delayNanos[i] != NEVER;
@@ -72,9 +82,39 @@ public final class RaceConfig {
     return d.compareTo(Duration.ofNanos(NEVER - 1)) >= 0 ? NEVER : d.toNanos();
   }
 
-  /** {@code time + nanos}, or {@link #NEVER} for a delay that never elapses or does not fit. */
-  static long deadline(long time, long nanos) {
-    long sum = time + nanos;
-    return nanos == NEVER || ((time ^ sum) & (nanos ^ sum)) < 0 ? NEVER : sum;
+  /**
+   * The spin advisor for calls of {@code task}'s class. Costs a field read and a compare when the same
+   * call site calls again; a {@link ClassValue} lookup when call sites alternate. Holding the last class
+   * keeps it loaded while this policy lives, as the call site's own code does.
+   */
+  SpinAdvisor spinAdvisorFor(Object task) {
+    Class<?> type = task.getClass();
+    SpinAdvisor advisor = lastSpinAdvisor;
+    if (advisor == null || advisor.taskClass != type) {
+      advisor = spinAdvisors.get(type);
+      lastSpinAdvisor = advisor; // racy by design: a lost update costs one more lookup
+    }
+    return advisor;
+  }
+
+  /**
+   * Disposes of a value that lost or was rejected: the policy's {@code onDiscard} action, or else
+   * {@code close()} if it is {@link AutoCloseable}. What they throw is logged at debug, never propagated.
+   */
+  void discardValue(Object value) {
+    if (value == null) {
+      return;
+    }
+    try {
+      if (onDiscard != null) {
+        onDiscard.accept(value);
+      } else if (value instanceof AutoCloseable closeable) {
+        closeable.close();
+      }
+    } catch (Throwable t) {
+      if (Race.LOG.isDebugEnabled()) {
+        Race.debug("Discarding a result failed: {}", Failures.describe(t), null, null);
+      }
+    }
   }
 }

@@ -8,11 +8,26 @@ import java.util.function.Supplier;
 
 /**
  * The future of an asynchronous call. Cancelling it, or completing it from outside (including
- * {@link #orTimeout}, {@link #completeAsync}, {@code obtrude...}), ends the call and interrupts every attempt still running; plain
- * {@link CompletableFuture#cancel(boolean)} would interrupt nothing.
+ * {@link #orTimeout}, {@link #completeAsync}, {@code obtrude...}), ends the call and interrupts every
+ * attempt still running; plain {@link CompletableFuture#cancel(boolean)} would interrupt nothing. The engine
+ * completes it only after the losers were interrupted, so a dependent stage finds them interrupted.
+ *
+ * <p><b>Thread safety:</b> as {@link CompletableFuture}.
  */
 final class RaceFuture<T> extends CompletableFuture<T> {
+  private static final java.lang.invoke.VarHandle SETTLED;
+
+  static {
+    try {
+      SETTLED = java.lang.invoke.MethodHandles.lookup().findVarHandle(RaceFuture.class, "settled", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   Race<T> race;
+  /** Whether the outcome of a call that waits for losers was handed to this future. */
+  private volatile boolean settled;
 
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
@@ -62,12 +77,24 @@ final class RaceFuture<T> extends CompletableFuture<T> {
     return this;
   }
 
+  /** Completes this future with the call's decided outcome. */
   void settle(Object outcome) {
     race.settleInto(this, outcome);
   }
 
-  void settleValue(T value) {
-    super.complete(value);
+  /**
+   * Claims the one settlement of a call that waits for losers, where the last loser and a launch that
+   * lost to the decision may both deliver.
+   *
+   * @return whether this caller settles
+   */
+  boolean claimSettlement() {
+    return SETTLED.compareAndSet(this, false, true);
+  }
+
+  /** @return whether the value completed this future (false: it was cancelled or completed from outside) */
+  boolean settleValue(T value) {
+    return super.complete(value);
   }
 
   void settleExceptionally(Throwable failure) {

@@ -2,6 +2,7 @@ package dev.redundant.examples;
 
 import dev.redundant.AllAttemptsFailedException;
 import dev.redundant.testing.FlakyTool;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.ConnectException;
 import java.util.ArrayList;
@@ -40,9 +41,24 @@ public final class Experiment {
   private static final double OVERHEAD_P99_LIMIT = 0.1;
 
   private final Options options;
+  private final LatencyChart chart;
 
   private Experiment(Options options) {
     this.options = options;
+    this.chart = new LatencyChart(options.timeScale());
+  }
+
+  /** Writes the measured latencies as a PNG if {@code --chart FILE} was given. */
+  private void writeChart() {
+    if (options.chart() == null) {
+      return;
+    }
+    try {
+      chart.writePng(options.chart(), 1000, 620);
+      System.err.println("  chart written to " + options.chart().toAbsolutePath());
+    } catch (IOException e) {
+      System.err.println("  could not write the chart to " + options.chart() + ": " + e);
+    }
   }
 
   /**
@@ -96,6 +112,7 @@ public final class Experiment {
       rows.add(measure(strategy, options.calls(), true));
     }
     printTable(rows);
+    writeChart();
     printLegend(rows);
     printInterpretation(rows.get(strategies.indexOf(hedged)), rows.get(strategies.indexOf(notebook)));
   }
@@ -159,6 +176,9 @@ public final class Experiment {
       }
     }
     LatencyStats overheads = successes == 0 ? null : new LatencyStats(Arrays.copyOf(overhead, successes));
+    if (showProgress) {
+      chart.add(strategy.name(), latency);
+    }
     return new Row(strategy, (double) successes / calls, new LatencyStats(latency), (double) tool.calls() / calls,
         overheads);
   }

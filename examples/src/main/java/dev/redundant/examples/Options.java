@@ -1,5 +1,6 @@
 package dev.redundant.examples;
 
+import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -9,8 +10,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param seed the seed of every strategy's tool
  * @param timeScale the factor applied to every latency of the tool and every hedge delay
  * @param concurrency how many callers make calls at the same time
+ * @param chart where to write the latency chart (a PNG), or null for none
  */
-record Options(int calls, long seed, double timeScale, int concurrency) {
+record Options(int calls, long seed, double timeScale, int concurrency, Path chart) {
   /**
    * The default concurrency per unit of time scale: 200 callers at the default scale 0.1. Keeping the
    * rate of calls constant keeps the CPU load, and so the timing overhead, the same at any scale.
@@ -34,6 +36,8 @@ record Options(int calls, long seed, double timeScale, int concurrency) {
         --concurrency C    callers making calls at the same time, each a virtual thread calling in a
                            loop, 1 to 10000 (default 2000 x the time scale, so 200 at the default
                            scale: about 1800 calls per second, whatever the scale)
+        --chart FILE       also write a PNG of each strategy's latency distribution to FILE
+                           (survival curve, log time axis, p99 marked; see LatencyChart)
         --help             print this help and exit
       """;
 
@@ -50,6 +54,7 @@ record Options(int calls, long seed, double timeScale, int concurrency) {
     long seed = ThreadLocalRandom.current().nextLong();
     double timeScale = 0.1;
     int concurrency = 0; // 0: not given
+    Path chart = null;
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       String value;
@@ -67,13 +72,21 @@ record Options(int calls, long seed, double timeScale, int concurrency) {
         case "--seed" -> seed = seed(value);
         case "--time-scale" -> timeScale = timeScale(value);
         case "--concurrency" -> concurrency = intIn(name, value, 1, 10_000);
+        case "--chart" -> chart = chart(value);
         default -> throw new IllegalArgumentException("unknown option " + name + " (see --help)");
       }
     }
     if (concurrency == 0) {
       concurrency = (int) Math.max(1, Math.round(CALLERS_PER_UNIT_SCALE * timeScale));
     }
-    return new Options(calls, seed, timeScale, concurrency);
+    return new Options(calls, seed, timeScale, concurrency, chart);
+  }
+
+  private static Path chart(String value) {
+    if (value.isBlank()) {
+      throw new IllegalArgumentException("--chart needs a file name");
+    }
+    return Path.of(value);
   }
 
   private static int intIn(String name, String value, int min, int max) {

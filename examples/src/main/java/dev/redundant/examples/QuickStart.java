@@ -2,9 +2,11 @@ package dev.redundant.examples;
 
 import dev.redundant.AllAttemptsFailedException;
 import dev.redundant.Hedge;
+import dev.redundant.HedgeListener;
 import dev.redundant.Redundant;
 import dev.redundant.testing.FlakyTool;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The quick start: calls a flaky service with two attempts at once, then with a hedging policy, and
@@ -21,7 +23,8 @@ public final class QuickStart {
    * Makes three calls each way.
    *
    * @param args ignored
-   * @throws InterruptedException if interrupted while waiting for a call
+   * @throws InterruptedException if interrupted while waiting for a call: a blocking call throws it, and
+   *     here it propagates (the JVM ends); code that cannot throw it restores the interrupt flag instead
    */
   public static void main(String[] args) throws InterruptedException {
     // 20% of calls fail at once, 10% take 5-7 s, the others 0.5-1 s: here 100 times faster.
@@ -38,8 +41,12 @@ public final class QuickStart {
     }
 
     // Hedging: one attempt; the next starts at once when one fails, or when none has answered after
-    // 10 ms (a second of the tool); at most 5. Build the policy once and reuse it.
-    Hedge<String> hedge = Hedge.<String>builder().maxAttempts(5).delay(Duration.ofMillis(10)).build();
+    // 10 ms (a second of the tool); at most 5. Build the policy once and reuse it. A listener for one
+    // event counts the hedges.
+    AtomicInteger hedges = new AtomicInteger();
+    Hedge<String> hedge = Hedge.builder().maxAttempts(5).delay(Duration.ofMillis(10))
+        .listener(HedgeListener.onHedge(attempt -> hedges.incrementAndGet()))
+        .build();
     for (int i = 0; i < 3; i++) {
       String query = "user-profile-" + i;
       try {
@@ -49,5 +56,6 @@ public final class QuickStart {
         System.out.println("hedged:    every attempt failed: " + e.failures());
       }
     }
+    System.out.println("hedges started: " + hedges.get() + " by " + hedge);
   }
 }

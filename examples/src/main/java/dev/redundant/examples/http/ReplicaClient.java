@@ -1,0 +1,91 @@
+package dev.redundant.examples.http;
+
+import dev.redundant.Attempt;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Sends one attempt of a call to the replica its {@link Attempt#index()} picks
+ * ({@code replicas.get(index % size)}), with the JDK {@link HttpClient} over HTTP/1.1, and tags it:
+ * {@value #CALL_ID} (the call), {@value #ATTEMPT} (the attempt's index) and, for hedges only,
+ * {@value #HEDGE}{@code : true}, so that servers could give hedges a lower priority.
+ *
+ * <p>The request is a {@code POST} of an idempotent query. POST also keeps the JDK client from silently
+ * re-sending the request when a connection is reset before the response (it does so for GET), so each
+ * attempt is exactly one request in the servers' journals.
+ *
+ * <p><b>Cancellation:</b> {@link HttpClient#send} answers an interrupt of the attempt's thread (the
+ * library's way of cancelling a loser) with {@link InterruptedException} and cancels the exchange: over
+ * HTTP/1.1 it closes the connection, so a loser's response body is never read.
+ *
+ * <p>Thread-safe; close it to close the HTTP client.
+ */
+public final class ReplicaClient implements AutoCloseable {
+  /** Header naming the call an attempt belongs to. */
+  public static final String CALL_ID = "X-Call-Id";
+  /** Header holding the attempt's index. */
+  public static final String ATTEMPT = "X-Attempt";
+  /** Header present, with value {@code true}, on hedges only. */
+  public static final String HEDGE = "X-Hedge";
+
+  private final HttpClient http = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5))
+      .build();
+  private final List<URI> replicas;
+
+  /**
+   * Creates a client for the replicas.
+   *
+   * @param replicas the replicas' base addresses ({@code http://host:port}), at least one
+   * @throws IllegalArgumentException if {@code replicas} is empty
+   * @throws NullPointerException if {@code replicas} or an element is null
+   */
+  public ReplicaClient(List<URI> replicas) {
+    this.replicas = List.copyOf(replicas);
+    if (this.replicas.isEmpty()) {
+      throw new IllegalArgumentException("replicas must hold at least one address");
+    }
+  }
+
+  /**
+   * Sends one attempt.
+   *
+   * @param attempt the attempt, which picks the replica and the tags
+   * @param callId the call's id, sent as {@value #CALL_ID}
+   * @param query the request body
+   * @return the response, a 2xx or a 5xx (a 503 is a value for {@code rejectIf} to reject)
+   * @throws ClientErrorException on a 4xx
+   * @throws IOException if the exchange fails (a connection reset)
+   * @throws InterruptedException if the attempt's thread is interrupted: the exchange is then cancelled
+   */
+  public HttpResponse<String> send(Attempt attempt, String callId, String query)
+      throws IOException, InterruptedException {
+    Objects.requireNonNull(attempt, "attempt");
+    URI replica = replicas.get(attempt.index() % replicas.size());
+    HttpRequest.Builder request = HttpRequest.newBuilder(replica.resolve(WireMockReplicas.PATH))
+        .timeout(Duration.ofSeconds(30))
+        .header(CALL_ID, Objects.requireNonNull(callId, "callId"))
+        .header(ATTEMPT, Integer.toString(attempt.index()))
+        .POST(HttpRequest.BodyPublishers.ofString(Objects.requireNonNull(query, "query")));
+    if (attempt.isHedge()) {
+      request.header(HEDGE, "true");
+    }
+    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() >= 400 && response.statusCode() < 500) {
+      throw new ClientErrorException(response.statusCode(), response.body());
+    }
+    return response;
+  }
+
+  @Override
+  public void close() {
+    http.close();
+  }
+}

@@ -1,0 +1,253 @@
+package dev.redundant;
+
+import static dev.redundant.internal.Checks.requireArgument;
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The settings of an adaptive hedge delay: hedge "the slowest {@code L} of calls". The delay is learnt
+ * while the policy runs, as the {@code (1 - L)} quantile of the time to success of recent first
+ * attempts, so that about a fraction {@code L} of calls start a hedge, whatever the dependency's
+ * latency is today.
+ *
+ * <pre>{@code
+ * AdaptiveDelay adaptive = AdaptiveDelay.targetExtraLoad(0.05);          // hedge the slowest 5%
+ * AdaptiveDelay tuned = adaptive.window(2000).max(Duration.ofSeconds(2)); // a copy with other settings
+ * }</pre>
+ *
+ * <h2>How the delay is learnt</h2>
+ * <ul>
+ * <li>Each call records its first attempt: a success with its duration; a first attempt that was
+ *     cancelled (another attempt won) or was still running when the call ended counts as "longer than
+ *     anything seen" (<em>censored</em>). A first attempt that failed is not recorded: fast failures say
+ *     nothing about how long a success takes.</li>
+ * <li>The delay is the {@code (1 - L)} quantile of the last {@link #window()} first attempts, censored
+ *     ones included. When that quantile is censored (more than {@code L} of the window was cut short, as
+ *     after an outage in which attempts hung), the same quantile of the last {@link #recoveryWindow()}
+ *     first attempts is used instead, so hedging resumes soon after the dependency recovers. When both
+ *     are censored, no hedge is started: hedging would only add load to a dependency that answers no
+ *     one in time. Failovers are unaffected.</li>
+ * <li>Until {@link #minSamples()} first attempts have been recorded the policy's fixed delay applies.</li>
+ * <li>The learnt delay is kept within [{@link #min()}, {@link #max()}].</li>
+ * <li>The delay is recomputed every 16 recorded first attempts, so it lags the latest calls by at most
+ *     that many; it is known to within about 3% (a log-linear histogram with 32 sub-buckets per power
+ *     of two), rounded up.</li>
+ * </ul>
+ *
+ * <h2>Settings</h2>
+ * <table>
+ * <caption>Adaptive delay settings</caption>
+ * <tr><th>setting</th><th>default</th><th>bounds</th></tr>
+ * <tr><td>{@link #targetExtraLoad(double) targetExtraLoad}</td><td>none (required)</td>
+ *     <td>{@code 0 < L < 1}; 0.05 (Dean and Barroso's p95) is a good start</td></tr>
+ * <tr><td>{@link #window(int) window}</td><td>1000</td><td>10 to 100,000 first attempts</td></tr>
+ * <tr><td>{@link #recoveryWindow(int) recoveryWindow}</td><td>250, or the window if smaller</td>
+ *     <td>10 to {@code window}</td></tr>
+ * <tr><td>{@link #minSamples(int) minSamples}</td><td>100, or the window if smaller</td>
+ *     <td>1 to {@code window}</td></tr>
+ * <tr><td>{@link #min(Duration) min}</td><td>0</td><td>0 to {@code max}</td></tr>
+ * <tr><td>{@link #max(Duration) max}</td><td>none</td><td>positive, at least {@code min}</td></tr>
+ * </table>
+ * A setting that breaks a bound throws {@link IllegalArgumentException} naming it, when it is set.
+ *
+ * <h2>Choosing L</h2>
+ * {@code L} is the share of calls that start a hedge in a steady state, so the extra load on the
+ * dependency is about {@code L} (plus failovers). Raise it when the tail is long and extra load is
+ * cheap; when latency is bimodal (a few percent of calls are very slow), {@code L} must be above the
+ * slow share, or the delay lands among the slow calls and their hedges start too late.
+ * {@link HedgeStatistics} shows the delay, the hedge rate and the latency quantiles to tune it by.
+ *
+ * <p><b>Thread safety:</b> immutable; every setter returns a new instance. One instance may configure
+ * many policies: each policy learns its own delay.
+ */
+public final class AdaptiveDelay {
+  static final int DEFAULT_WINDOW = 1000;
+  static final int DEFAULT_RECOVERY_WINDOW = 250;
+  static final int DEFAULT_MIN_SAMPLES = 100;
+  static final int MIN_WINDOW = 10;
+  static final int MAX_WINDOW = 100_000;
+  /** A setting left at its default, derived from the window. */
+  private static final int DERIVED = 0;
+
+  private final double targetExtraLoad;
+  private final int window;
+  private final int recoveryWindow;
+  private final int minSamples;
+  private final Duration min;
+  private final Duration max;
+
+  private AdaptiveDelay(double targetExtraLoad, int window, int recoveryWindow, int minSamples,
+      Duration min, Duration max) {
+    this.targetExtraLoad = targetExtraLoad;
+    this.window = window;
+    this.recoveryWindow = recoveryWindow;
+    this.minSamples = minSamples;
+    this.min = min;
+    this.max = max;
+  }
+
+  /**
+   * Returns adaptive delay settings that hedge the slowest {@code load} of calls, with the other settings
+   * at their defaults.
+   *
+   * @param load the target extra load {@code L}: the share of calls that should start a hedge, in (0, 1)
+   * @return the settings
+   * @throws IllegalArgumentException if {@code load} is not in (0, 1)
+   */
+  public static AdaptiveDelay targetExtraLoad(double load) {
+    requireArgument(load > 0 && load < 1, "targetExtraLoad must be in (0, 1), was %s", load);
+    return new AdaptiveDelay(load, DEFAULT_WINDOW, DERIVED, DERIVED, Duration.ZERO, null);
+  }
+
+  /**
+   * Returns a copy that learns from the last {@code firstAttempts} first attempts.
+   *
+   * @param firstAttempts the window, 10 to 100,000, at least an explicitly set {@code recoveryWindow} and
+   *     {@code minSamples}; default 1000
+   * @return the copy
+   * @throws IllegalArgumentException if out of bounds
+   */
+  public AdaptiveDelay window(int firstAttempts) {
+    requireArgument(firstAttempts >= MIN_WINDOW && firstAttempts <= MAX_WINDOW,
+        "window must be between %s and %s, was %s", MIN_WINDOW, MAX_WINDOW, firstAttempts);
+    requireArgument(firstAttempts >= recoveryWindow,
+        "window (%s) must be at least recoveryWindow (%s)", firstAttempts, recoveryWindow);
+    requireArgument(firstAttempts >= minSamples,
+        "window (%s) must be at least minSamples (%s)", firstAttempts, minSamples);
+    return new AdaptiveDelay(targetExtraLoad, firstAttempts, recoveryWindow, minSamples, min, max);
+  }
+
+  /**
+   * Returns a copy that, while the long window's quantile is censored, learns from the last
+   * {@code firstAttempts} first attempts.
+   *
+   * @param firstAttempts the recovery window, 10 to {@code window}; default 250 (or the window if smaller)
+   * @return the copy
+   * @throws IllegalArgumentException if out of bounds
+   */
+  public AdaptiveDelay recoveryWindow(int firstAttempts) {
+    requireArgument(firstAttempts >= MIN_WINDOW && firstAttempts <= window,
+        "recoveryWindow must be between %s and window (%s), was %s", MIN_WINDOW, window, firstAttempts);
+    return new AdaptiveDelay(targetExtraLoad, window, firstAttempts, minSamples, min, max);
+  }
+
+  /**
+   * Returns a copy that uses the policy's fixed delay until {@code firstAttempts} first attempts have
+   * been recorded.
+   *
+   * @param firstAttempts the warm-up, 1 to {@code window}; default 100 (or the window if smaller)
+   * @return the copy
+   * @throws IllegalArgumentException if out of bounds
+   */
+  public AdaptiveDelay minSamples(int firstAttempts) {
+    requireArgument(firstAttempts >= 1 && firstAttempts <= window,
+        "minSamples must be between 1 and window (%s), was %s", window, firstAttempts);
+    return new AdaptiveDelay(targetExtraLoad, window, recoveryWindow, firstAttempts, min, max);
+  }
+
+  /**
+   * Returns a copy whose learnt delay is never below {@code delay}.
+   *
+   * @param delay the lower clamp, zero or positive, at most {@code max}; default zero
+   * @return the copy
+   * @throws NullPointerException if {@code delay} is null
+   * @throws IllegalArgumentException if out of bounds
+   */
+  public AdaptiveDelay min(Duration delay) {
+    requireNonNull(delay, "min");
+    requireArgument(!delay.isNegative(), "min must not be negative, was %s", delay);
+    requireArgument(max == null || delay.compareTo(max) <= 0, "min (%s) must be at most max (%s)", delay, max);
+    return new AdaptiveDelay(targetExtraLoad, window, recoveryWindow, minSamples, delay, max);
+  }
+
+  /**
+   * Returns a copy whose learnt delay is never above {@code delay}. A censored quantile still means no
+   * hedge: the clamp applies to learnt delays only.
+   *
+   * @param delay the upper clamp, positive, at least {@code min}; default none
+   * @return the copy
+   * @throws NullPointerException if {@code delay} is null
+   * @throws IllegalArgumentException if out of bounds
+   */
+  public AdaptiveDelay max(Duration delay) {
+    requireNonNull(delay, "max");
+    requireArgument(delay.isPositive(), "max must be positive, was %s", delay);
+    requireArgument(delay.compareTo(min) >= 0, "max (%s) must be at least min (%s)", delay, min);
+    return new AdaptiveDelay(targetExtraLoad, window, recoveryWindow, minSamples, min, delay);
+  }
+
+  /**
+   * Returns the target extra load {@code L}, in (0, 1).
+   *
+   * @return the target extra load {@code L}, in (0, 1)
+   */
+  public double targetExtraLoad() {
+    return targetExtraLoad;
+  }
+
+  /**
+   * Returns how many recent first attempts the delay is learnt from.
+   *
+   * @return how many recent first attempts the delay is learnt from
+   */
+  public int window() {
+    return window;
+  }
+
+  /**
+   * Returns the window used while the long one's quantile is censored.
+   *
+   * @return the window used while the long one's quantile is censored
+   */
+  public int recoveryWindow() {
+    return recoveryWindow == DERIVED ? Math.min(DEFAULT_RECOVERY_WINDOW, window) : recoveryWindow;
+  }
+
+  /**
+   * Returns how many first attempts are recorded before the learnt delay applies.
+   *
+   * @return how many first attempts are recorded before the learnt delay applies
+   */
+  public int minSamples() {
+    return minSamples == DERIVED ? Math.min(DEFAULT_MIN_SAMPLES, window) : minSamples;
+  }
+
+  /**
+   * Returns the lower clamp of the learnt delay.
+   *
+   * @return the lower clamp of the learnt delay
+   */
+  public Duration min() {
+    return min;
+  }
+
+  /**
+   * Returns the upper clamp of the learnt delay, if one was set.
+   *
+   * @return the upper clamp of the learnt delay, if one was set
+   */
+  public Optional<Duration> max() {
+    return Optional.ofNullable(max);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof AdaptiveDelay a && a.targetExtraLoad == targetExtraLoad && a.window == window
+        && a.recoveryWindow() == recoveryWindow() && a.minSamples() == minSamples() && a.min.equals(min)
+        && a.max().equals(max());
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(targetExtraLoad, window, recoveryWindow(), minSamples(), min, max);
+  }
+
+  @Override
+  public String toString() {
+    return "AdaptiveDelay[targetExtraLoad=" + targetExtraLoad + ", window=" + window + ", recoveryWindow="
+        + recoveryWindow() + ", minSamples=" + minSamples() + ", min=" + min + ", max="
+        + (max == null ? "none" : max) + "]";
+  }
+}

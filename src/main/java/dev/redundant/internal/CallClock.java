@@ -1,0 +1,148 @@
+package dev.redundant.internal;
+
+import dev.redundant.AttemptTimeoutException;
+import dev.redundant.TimeSource;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The clock of one policy's calls: it fires hedges, attempt timeouts and the call timeout when they are
+ * due, and parks the waiting thread until the next one. A call owns no scheduler: the thread that waits
+ * for the call (a synchronous caller, or the one virtual clock-watcher thread of an asynchronous call with
+ * delays or timeouts) runs {@link #fireDue} whenever it wakes.
+ *
+ * <p><b>Clock arithmetic.</b> {@link TimeSource} readings have an arbitrary origin and may wrap, as
+ * {@code System.nanoTime()}'s do: only differences mean anything. Every comparison here is of an elapsed
+ * difference ({@code now - start >= span}), never of absolute readings, and the time to the next event
+ * is a non-negative span, so a clock that starts near {@code Long.MAX_VALUE} or {@code Long.MIN_VALUE}
+ * fires events exactly as one that starts at zero.
+ *
+ * <p><b>Thread safety:</b> immutable; one per policy, used by every call of it concurrently.
+ */
+final class CallClock {
+  /** {@link #fireDue} handled a due event: look again before parking. */
+  static final long FIRED = -1;
+
+  private final TimeSource timeSource;
+  private final long timeoutNanos;
+  private final Duration attemptTimeout;
+  private final long attemptTimeoutNanos;
+
+  CallClock(TimeSource timeSource, long timeoutNanos, Duration attemptTimeout, long attemptTimeoutNanos) {
+    this.timeSource = timeSource;
+    this.timeoutNanos = timeoutNanos;
+    this.attemptTimeout = attemptTimeout;
+    this.attemptTimeoutNanos = attemptTimeoutNanos;
+  }
+
+  /**
+   * Whether {@code span} has elapsed at {@code now} since {@code start}; wrap-safe.
+   *
+   * @param span nanoseconds, or {@link RaceConfig#NEVER} for a span that never elapses
+   */
+  static boolean elapsed(long now, long start, long span) {
+    return span != RaceConfig.NEVER && now - start >= span;
+  }
+
+  /**
+   * The time left at {@code now} until {@code span} has elapsed since {@code start}; wrap-safe.
+   *
+   * @return a positive span, 0 if elapsed already, or {@link RaceConfig#NEVER} for a span that never ends
+   */
+  static long remaining(long now, long start, long span) {
+    if (span == RaceConfig.NEVER) {
+      return RaceConfig.NEVER;
+    }
+    long left = span - (now - start);
+    // Guard against overflow when the clock ran backwards by more than NEVER - span: saturate.
+    return left < 0 ? (now - start > 0 ? 0 : RaceConfig.NEVER) : left;
+  }
+
+  /**
+   * Fires the call timeout, the attempt timeouts and the next hedge if due at {@code now}.
+   *
+   * @param now the clock's reading, which the wait for the result must count from
+   * @return the time left after {@code now} until the next event, {@link RaceConfig#NEVER} for none, or
+   *     {@link #FIRED}
+   */
+  long fireDue(ClockedCall call, long now) {
+    long start = call.startNanos();
+    if (elapsed(now, start, timeoutNanos)) {
+      call.timeOut();
+      return FIRED;
+    }
+    long next = remaining(now, start, timeoutNanos);
+    boolean fired = false;
+    // Guard against race with launches: a stale, lower count only delays looking at the newest attempt
+    // until the next wakeup, which every failover launch triggers.
+    int started = call.startedCount();
+    if (attemptTimeoutNanos != RaceConfig.NEVER) {
+      for (int i = 0, n = call.publishedCount(); i < n; i++) {
+        AttemptRun run = call.published(i);
+        if (run == null || !run.isActive()) {
+          continue;
+        }
+        if (elapsed(now, run.startNanos, attemptTimeoutNanos)) {
+          call.timeOutAttempt(run, now);
+          fired = true;
+        } else {
+          next = Math.min(next, remaining(now, run.startNanos, attemptTimeoutNanos));
+        }
+      }
+    }
+    if (started < call.maxAttempts()) {
+      long delay = call.hedgeDelayNanos(started);
+      // Read after the count: the latest start is at least as recent as the count, so a hedge never
+      // fires early (see ClockedCall.latestStartNanos).
+      long latest = call.latestStartNanos();
+      if (elapsed(now, latest, delay)) {
+        // A refused hedge (hook mayLaunch) is not an event: the clock waits for the others.
+        fired = call.startHedge();
+      } else {
+        next = Math.min(next, remaining(now, latest, delay));
+      }
+    }
+    return fired ? FIRED : next;
+  }
+
+  /** The failure an attempt that ran past its attempt timeout records. */
+  AttemptTimeoutException attemptTimedOut(int index) {
+    return new AttemptTimeoutException(index, attemptTimeout);
+  }
+
+  /**
+   * Fires what is due, then parks the waiting thread until the next event (returns at once if something
+   * fired); an unpark or interrupt ends the wait early. A throwing {@link TimeSource} ends the call.
+   */
+  void fireDueThenPark(ClockedCall call) {
+    // One reading for both: a deadline counted from a later reading would be late by the time between.
+    long now = call.now();
+    long wait = fireDue(call, now);
+    if (wait == FIRED) {
+      return;
+    }
+    if (wait == RaceConfig.NEVER) {
+      LockSupport.park(call);
+      return;
+    }
+    try {
+      // now + wait may wrap past Long.MAX_VALUE: TimeSource.parkUntil compares differences.
+      timeSource.parkUntil(now + wait);
+    } catch (Throwable t) {
+      call.clockFailed(t);
+    }
+  }
+
+  /** The body of the clock watcher of an asynchronous call: fires events until the call ends. */
+  void watch(ClockedCall call) {
+    while (!call.isDecided()) {
+      fireDueThenPark(call);
+      Thread.interrupted(); // nobody else owns this thread: an interrupt only means "look again"
+    }
+  }
+
+  /** Reads the clock. */
+  long read() {
+    return timeSource.nanoTime();
+  }
+}

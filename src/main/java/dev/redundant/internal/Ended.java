@@ -1,0 +1,47 @@
+package dev.redundant.internal;
+
+import dev.redundant.AllAttemptsFailedException;
+import dev.redundant.AttemptReport;
+import dev.redundant.FatalFailureException;
+import dev.redundant.HedgeTimeoutException;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+
+/**
+ * The outcome of a call without a winner, as stored in {@code Race.result}. The exception is built from
+ * it by whoever delivers the outcome (the caller's thread for a synchronous call), not by the thread that
+ * decided.
+ *
+ * @param kind how the call ended
+ * @param cause the fatal failure, the error, or what the clock threw; {@code null} for other kinds
+ * @param predicateFailure what a throwing {@code fatalIf} predicate threw, or {@code null}
+ * @param reports one report per attempt that started, in attempt order
+ */
+record Ended(CallEnd kind, Throwable cause, Throwable predicateFailure, List<AttemptReport> reports) {
+  /** The caller gave up: it throws InterruptedException, or its future is complete already. */
+  static final Ended BY_CALLER = new Ended(CallEnd.ABORTED, null, null, List.of());
+
+  /**
+   * Builds what the caller gets. Never mutates a user's exception: a predicate's failure is added only to
+   * the library's own {@link FatalFailureException}.
+   *
+   * @return the exception or error to throw to the caller, or to complete the future with
+   */
+  Throwable exception(RaceConfig config) {
+    return switch (kind) {
+      case ALL_FAILED -> new AllAttemptsFailedException(reports);
+      case FATAL -> {
+        FatalFailureException fatal = new FatalFailureException(cause, reports);
+        if (predicateFailure != null && predicateFailure != cause) {
+          fatal.addSuppressed(predicateFailure);
+        }
+        yield fatal;
+      }
+      case TIMEOUT -> new HedgeTimeoutException(config.timeout, reports);
+      case ERROR -> cause;
+      case CLOCK_FAILED -> cause instanceof RuntimeException || cause instanceof Error
+          ? cause : new IllegalStateException("The TimeSource threw", cause);
+      case ABORTED -> new CancellationException("The call was cancelled by its caller");
+    };
+  }
+}

@@ -1,0 +1,104 @@
+package dev.redundant.internal;
+
+import dev.redundant.HedgeStatistics;
+import dev.redundant.HedgeStatistics.DelayMode;
+import dev.redundant.HedgeStatistics.LatencyQuantiles;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The running counts behind {@link HedgeStatistics}, one set per policy. Each count is a
+ * {@link LongAdder}: an increment is a single uncontended CAS on a cell of its own under contention, cheap
+ * enough to leave on for every call.
+ *
+ * <p><b>Thread safety:</b> thread-safe. A {@link #snapshot} reads the counts one after another, so under
+ * load it may be off by the calls in flight (see {@link HedgeStatistics}).
+ */
+public final class HedgeCounters {
+  private final LongAdder calls = new LongAdder();
+  private final LongAdder successes = new LongAdder();
+  private final LongAdder failures = new LongAdder();
+  private final LongAdder attempts = new LongAdder();
+  private final LongAdder hedges = new LongAdder();
+  private final LongAdder hedgesWon = new LongAdder();
+  private final LongAdder failovers = new LongAdder();
+  private final LongAdder denied = new LongAdder();
+  private final LongAdder skipped = new LongAdder();
+
+  /** Creates counters at zero. */
+  public HedgeCounters() {}
+
+  /** A call started its first attempt. */
+  public void callStarted() {
+    calls.increment();
+    attempts.increment();
+  }
+
+  /** A hedge started. */
+  public void hedgeStarted() {
+    hedges.increment();
+    attempts.increment();
+  }
+
+  /** A failover started. */
+  public void failoverStarted() {
+    failovers.increment();
+    attempts.increment();
+  }
+
+  /**
+   * A call returned a value.
+   *
+   * @param wonByHedge whether the winning attempt was a hedge
+   */
+  public void callSucceeded(boolean wonByHedge) {
+    successes.increment();
+    if (wonByHedge) {
+      hedgesWon.increment();
+    }
+  }
+
+  /** A call ended without a value. */
+  public void callFailed() {
+    failures.increment();
+  }
+
+  /** The budget denied a hedge or failover. */
+  public void deniedByBudget() {
+    denied.increment();
+  }
+
+  /** A hedge or failover was not started because the time left was below a typical successful attempt. */
+  public void skippedForDeadline() {
+    skipped.increment();
+  }
+
+  /**
+   * Returns the statistics of a policy with a fixed delay.
+   *
+   * @param fixedDelayNanos the policy's delay before its first hedge, or {@link RaceConfig#NEVER}
+   * @return a snapshot
+   */
+  public HedgeStatistics snapshot(long fixedDelayNanos) {
+    return snapshot(DelayMode.FIXED, fixedDelayNanos, LatencyQuantiles.NONE);
+  }
+
+  /**
+   * Returns the statistics of a policy with an adaptive delay.
+   *
+   * @param estimator the policy's delay estimator
+   * @param fixedDelayNanos the policy's fixed delay, used during warm-up, or {@link RaceConfig#NEVER}
+   * @return a snapshot
+   */
+  public HedgeStatistics snapshot(DelayEstimator estimator, long fixedDelayNanos) {
+    return snapshot(estimator.mode(), estimator.delayNanos(fixedDelayNanos), estimator.quantiles());
+  }
+
+  private HedgeStatistics snapshot(DelayMode mode, long delayNanos, LatencyQuantiles latency) {
+    Optional<Duration> delay = delayNanos == RaceConfig.NEVER ? Optional.empty()
+        : Optional.of(Duration.ofNanos(delayNanos));
+    return new HedgeStatistics(calls.sum(), successes.sum(), failures.sum(), attempts.sum(), hedges.sum(),
+        hedgesWon.sum(), failovers.sum(), denied.sum(), skipped.sum(), mode, delay, latency);
+  }
+}

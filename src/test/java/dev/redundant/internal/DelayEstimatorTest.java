@@ -1,0 +1,268 @@
+package dev.redundant.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.redundant.AdaptiveDelay;
+import dev.redundant.HedgeStatistics.DelayMode;
+import dev.redundant.HedgeStatistics.LatencyQuantiles;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The adaptive delay learnt from scripted first attempts: no threads, no clock, exact expectations. */
+class DelayEstimatorTest {
+  private static final long MS = 1_000_000;
+  private static final long FALLBACK = 1000 * MS;
+  /** The relative error of a histogram bucket, rounded up. */
+  private static final double BUCKET_ERROR = 1.0 / LogLinearBuckets.SUB_BUCKETS;
+
+  /** Lognormal first attempts with median 10 ms and p99 200 ms (the S2 scenario), seeded. */
+  private static long[] lognormal(int n, long seed) {
+    Random random = new Random(seed);
+    long[] nanos = new long[n];
+    for (int i = 0; i < n; i++) {
+      nanos[i] = (long) (10 * MS * Math.exp(1.288 * random.nextGaussian()));
+    }
+    return nanos;
+  }
+
+  /** The value with at most floor(load * n) of the n values above it. */
+  private static long exactQuantile(long[] values, double load) {
+    long[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int above = (int) Math.floor(load * sorted.length + 1e-9);
+    return sorted[sorted.length - above - 1];
+  }
+
+  private static void assertWithinOneBucket(long actual, long expected) {
+    assertThat(actual).isBetween(expected, (long) (expected * (1 + BUCKET_ERROR)));
+  }
+
+  @Test
+  void theDelayIsTheQuantileOfTheWindowToWithinOneBucket() {
+    DelayEstimator estimator = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.05));
+    long[] samples = lognormal(5000, 42);
+    for (long sample : samples) {
+      estimator.recordSuccess(sample);
+    }
+    // 5000 is a multiple of REFRESH_EVERY: the last record refreshed the cached delay.
+    long[] lastWindow = Arrays.copyOfRange(samples, 4000, 5000);
+    assertThat(estimator.mode()).isEqualTo(DelayMode.LEARNT);
+    assertWithinOneBucket(estimator.delayNanos(FALLBACK), exactQuantile(lastWindow, 0.05));
+  }
+
+  @Test
+  void theDelayConvergesToTheDistributionsQuantile() {
+    DelayEstimator estimator = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.05).window(100_000));
+    for (long sample : lognormal(100_000, 42)) {
+      estimator.recordSuccess(sample);
+    }
+    // p95 of lognormal(median 10 ms, sigma 1.288) = 10 ms x exp(1.288 x 1.6449) = 83.2 ms.
+    double p95 = 10 * MS * Math.exp(1.288 * 1.6448536);
+    assertThat((double) estimator.delayNanos(FALLBACK)).isCloseTo(p95, within(p95 * 0.05));
+    LatencyQuantiles quantiles = estimator.quantiles();
+    assertThat(quantiles.samples()).isEqualTo(100_000);
+    assertThat(quantiles.censored()).isZero();
+    assertThat(millis(quantiles.p50())).isCloseTo(10, within(10 * 0.05));
+    assertThat(millis(quantiles.p99())).isCloseTo(199.2, within(199.2 * 0.05)); // exp(1.288 x 2.3263)
+  }
+
+  private static double millis(Optional<Duration> d) {
+    return d.orElseThrow().toNanos() / (double) MS;
+  }
+
+  /** 1..n ms, shuffled with a seed. */
+  private static List<Long> ascendingMillis(int from, int to, long seed) {
+    List<Long> values = new ArrayList<>();
+    for (long ms = from; ms <= to; ms++) {
+      values.add(ms * MS);
+    }
+    Collections.shuffle(values, new Random(seed));
+    return values;
+  }
+
+  @Test
+  void exactlyLCensoredPutsTheDelayAtTheLargestSuccess() {
+    DelayEstimator estimator = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.05));
+    ascendingMillis(1, 950, 1).forEach(estimator::recordSuccess);
+    for (int i = 0; i < 50; i++) {
+      estimator.recordCensored();
+    }
+    estimator.refresh();
+    assertThat(estimator.mode()).isEqualTo(DelayMode.LEARNT);
+    assertWithinOneBucket(estimator.delayNanos(FALLBACK), 950 * MS);
+  }
+
+  @Test
+  void censoringRaisesTheDelayAboveTheSuccessesQuantile() {
+    // Ignoring the 50 slowest first attempts because a hedge cut them short would put the delay at the
+    // p95 of the successes (903 ms) and hedge more than 5%; censored, they keep it at the top.
+    DelayEstimator censored = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.05));
+    DelayEstimator successesOnly = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.05).window(950));
+    for (long sample : ascendingMillis(1, 950, 2)) {
+      censored.recordSuccess(sample);
+      successesOnly.recordSuccess(sample);
+    }
+    for (int i = 0; i < 50; i++) {
+      censored.recordCensored();
+    }
+    censored.refresh();
+    successesOnly.refresh();
+    assertWithinOneBucket(successesOnly.delayNanos(FALLBACK), 903 * MS);
+    assertWithinOneBucket(censored.delayNanos(FALLBACK), 950 * MS);
+  }
+
+  @Test
+  void moreThanLCensoredInTheLongWindowHandsOverToTheRecoveryWindow() {
+    DelayEstimator estimator = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.05));
+    for (int i = 0; i < 60; i++) {
+      estimator.recordCensored();
+    }
+    for (long ms = 1; ms <= 940; ms++) {
+      estimator.recordSuccess(ms * MS);
+    }
+    estimator.refresh();
+    // The last 250: 691..940 ms, none censored; 12 of them above the delay.
+    assertThat(estimator.mode()).isEqualTo(DelayMode.RECOVERING);
+    assertWithinOneBucket(estimator.delayNanos(FALLBACK), 928 * MS);
+  }
+
+  @Test
+  void censoredInBothWindowsMeansNoHedge() {
+    DelayEstimator estimator = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.05));
+    for (long ms = 1; ms <= 900; ms++) {
+      estimator.recordSuccess(ms * MS);
+    }
+    for (int i = 0; i < 100; i++) {
+      estimator.recordCensored();
+    }
+    estimator.refresh();
+    assertThat(estimator.mode()).isEqualTo(DelayMode.NO_HEDGE);
+    assertThat(estimator.delayNanos(FALLBACK)).isEqualTo(DelayEstimator.NEVER);
+    // The successes still say how long a success takes, for deadline awareness.
+    assertWithinOneBucket(estimator.typicalSuccessNanos(), 450 * MS);
+    assertThat(estimator.quantiles().p99()).isEmpty();
+    assertThat(estimator.quantiles().censored()).isEqualTo(100);
+  }
+
+  @Test
+  void warmUpUsesTheFallbackUntilMinSamples() {
+    DelayEstimator estimator = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.05).minSamples(50));
+    for (int i = 1; i < 50; i++) {
+      estimator.recordSuccess(i * MS);
+      estimator.refresh(); // even a refresh does not end the warm-up early
+    }
+    assertThat(estimator.mode()).isEqualTo(DelayMode.WARMING_UP);
+    assertThat(estimator.delayNanos(FALLBACK)).isEqualTo(FALLBACK);
+    assertThat(estimator.delayNanos(DelayEstimator.NEVER)).isEqualTo(DelayEstimator.NEVER);
+    assertThat(estimator.typicalSuccessNanos()).isEqualTo(DelayEstimator.UNKNOWN);
+
+    estimator.recordSuccess(50 * MS); // the 50th sample ends the warm-up at once, off the 16 cadence
+    assertThat(estimator.mode()).isEqualTo(DelayMode.LEARNT);
+    assertWithinOneBucket(estimator.delayNanos(FALLBACK), 48 * MS); // 2 of 50 above
+    assertWithinOneBucket(estimator.typicalSuccessNanos(), 25 * MS);
+  }
+
+  @Test
+  void hedgingResumesWithinTheRecoveryWindowAfterAnOutageOfHangs() {
+    DelayEstimator estimator = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.05));
+    long[] healthy = lognormal(3000, 3);
+    for (int i = 0; i < 1000; i++) {
+      estimator.recordSuccess(healthy[i]);
+    }
+    estimator.refresh(); // 5000 records in all: the last cadence refresh was 8 records ago
+    assertThat(estimator.mode()).isEqualTo(DelayMode.LEARNT);
+    for (int i = 0; i < 2000; i++) {
+      estimator.recordCensored(); // every first attempt hangs until its call times out
+    }
+    assertThat(estimator.mode()).isEqualTo(DelayMode.NO_HEDGE);
+    assertThat(estimator.delayNanos(FALLBACK)).isEqualTo(DelayEstimator.NEVER);
+
+    int recordsToResume = 0;
+    while (estimator.delayNanos(FALLBACK) == DelayEstimator.NEVER) {
+      estimator.recordSuccess(healthy[1000 + recordsToResume]);
+      recordsToResume++;
+    }
+    assertThat(recordsToResume).isLessThanOrEqualTo(250);
+    assertThat(estimator.mode()).isEqualTo(DelayMode.RECOVERING);
+    long[] recoveryWindow = Arrays.copyOfRange(healthy, 1000 + recordsToResume - 250, 1000 + recordsToResume);
+    for (int i = 0; i < 250 - recordsToResume; i++) {
+      recoveryWindow[i] = Long.MAX_VALUE; // the censored samples still in the recovery window
+    }
+    assertWithinOneBucket(estimator.delayNanos(FALLBACK), exactQuantile(recoveryWindow, 0.05));
+
+    for (int i = 1000 + recordsToResume; i < 3000; i++) {
+      estimator.recordSuccess(healthy[i]);
+    }
+    estimator.refresh(); // 5000 records in all: the last cadence refresh was 8 records ago
+    assertThat(estimator.mode()).isEqualTo(DelayMode.LEARNT);
+    assertWithinOneBucket(estimator.delayNanos(FALLBACK), exactQuantile(Arrays.copyOfRange(healthy, 2000, 3000), 0.05));
+  }
+
+  @Test
+  void theLearntDelayIsClamped() {
+    AdaptiveDelay base = AdaptiveDelay.targetExtraLoad(0.05).window(100).minSamples(100);
+    DelayEstimator low = new DelayEstimator(base.min(Duration.ofMillis(500)));
+    DelayEstimator high = new DelayEstimator(base.max(Duration.ofMillis(20)));
+    for (long ms = 1; ms <= 100; ms++) {
+      low.recordSuccess(ms * MS);
+      high.recordSuccess(ms * MS);
+    }
+    assertThat(low.delayNanos(FALLBACK)).isEqualTo(500 * MS);
+    assertThat(high.delayNanos(FALLBACK)).isEqualTo(20 * MS);
+  }
+
+  @Test
+  void aCensoredQuantileIsNotClampedToMax() {
+    DelayEstimator estimator = new DelayEstimator(
+        AdaptiveDelay.targetExtraLoad(0.05).window(100).recoveryWindow(100).max(Duration.ofMillis(20)));
+    for (int i = 0; i < 112; i++) {
+      estimator.recordCensored();
+    }
+    assertThat(estimator.delayNanos(FALLBACK)).isEqualTo(DelayEstimator.NEVER);
+  }
+
+  @Test
+  void theCachedDelayIsRefreshedEverySixteenRecords() {
+    DelayEstimator estimator = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.5).window(16).minSamples(16));
+    for (int i = 0; i < 16; i++) {
+      estimator.recordSuccess(10 * MS);
+    }
+    assertWithinOneBucket(estimator.delayNanos(FALLBACK), 10 * MS);
+    for (int i = 0; i < 15; i++) {
+      estimator.recordSuccess(100 * MS);
+    }
+    assertWithinOneBucket(estimator.delayNanos(FALLBACK), 10 * MS); // stale by design: 15 records since
+    estimator.recordSuccess(100 * MS);
+    assertWithinOneBucket(estimator.delayNanos(FALLBACK), 100 * MS);
+  }
+
+  @Test
+  void concurrentRecordersLoseNoSample() throws Exception {
+    int threads = 8;
+    int perThread = 10_000;
+    DelayEstimator estimator = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.05).window(threads * perThread));
+    Concurrently.run(threads, thread -> {
+      for (int i = 0; i < perThread; i++) {
+        if (i % 100 < 4) {
+          estimator.recordCensored();
+        } else {
+          estimator.recordSuccess((i % 100) * MS); // 4..99 ms, once per 100
+        }
+        estimator.delayNanos(FALLBACK); // readers run alongside
+      }
+    });
+    estimator.refresh();
+    LatencyQuantiles quantiles = estimator.quantiles();
+    assertThat(quantiles.samples()).isEqualTo((long) threads * perThread);
+    assertThat(quantiles.censored()).isEqualTo(threads * perThread / 25);
+    // 4% censored, then 1% each of 99, 98, ... ms: 5% above 98 ms exactly, with every sample counted.
+    assertWithinOneBucket(estimator.delayNanos(FALLBACK), 98 * MS);
+  }
+}
