@@ -1,0 +1,90 @@
+package dev.redundant.examples;
+
+import dev.redundant.Attempt;
+import dev.redundant.HedgeListener;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counts the attempts, hedges and failovers a policy starts, per phase by the time each attempt starts.
+ * Attempts started before or after the measurement (by warm-up calls, or by calls near its end) are not
+ * counted, so per-phase counts are those of a window of time, as the calls are.
+ *
+ * <p>Thread-safe: the listener's methods run on many threads at once.
+ */
+final class PhaseCounter implements HedgeListener {
+  private final Timeline timeline;
+  private final double timeScale;
+  private volatile long originNanos = Long.MAX_VALUE; // nothing counts before the measurement starts
+  private final LongAdder[] attempts = adders();
+  private final LongAdder[] hedges = adders();
+  private final LongAdder[] failovers = adders();
+
+  /**
+   * Creates a counter.
+   *
+   * @param timeline the phases
+   * @param timeScale real seconds per scenario second
+   */
+  PhaseCounter(Timeline timeline, double timeScale) {
+    this.timeline = timeline;
+    this.timeScale = timeScale;
+  }
+
+  private static LongAdder[] adders() {
+    LongAdder[] adders = new LongAdder[Phase.values().length];
+    for (int i = 0; i < adders.length; i++) {
+      adders[i] = new LongAdder();
+    }
+    return adders;
+  }
+
+  /**
+   * Starts the measurement.
+   *
+   * @param originNanos the {@link System#nanoTime()} reading of the measurement's time 0
+   */
+  void start(long originNanos) {
+    this.originNanos = originNanos;
+  }
+
+  @Override
+  public void onAttemptStarted(Attempt attempt) {
+    count(attempts);
+    if (attempt.trigger() == Attempt.Trigger.FAILOVER) {
+      count(failovers);
+    }
+  }
+
+  @Override
+  public void onHedgeStarted(Attempt attempt) {
+    count(hedges);
+  }
+
+  private void count(LongAdder[] adders) {
+    long origin = originNanos;
+    if (origin == Long.MAX_VALUE) {
+      return;
+    }
+    double seconds = (System.nanoTime() - origin) / 1e9 / timeScale;
+    if (!timeline.measures(seconds)) {
+      return;
+    }
+    adders[Phase.ALL.ordinal()].increment();
+    Phase phase = timeline.phaseAt(seconds);
+    if (phase != null) {
+      adders[phase.ordinal()].increment();
+    }
+  }
+
+  long attempts(Phase phase) {
+    return attempts[phase.ordinal()].sum();
+  }
+
+  long hedges(Phase phase) {
+    return hedges[phase.ordinal()].sum();
+  }
+
+  long failovers(Phase phase) {
+    return failovers[phase.ordinal()].sum();
+  }
+}
