@@ -5,6 +5,7 @@ import static dev.redundant.testing.SimulatedCall.patiently;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.redundant.Hedge;
 import dev.redundant.testing.SimulatedCall.Threads;
 import java.net.ConnectException;
 import java.time.Duration;
@@ -37,6 +38,28 @@ class ReplicaSetTest {
     assertThat(degraded.result().join().replica()).isEqualTo(1);
     assertThat(replicas.calls()).isEqualTo(2);
     assertThat(replicas.calls(1)).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Threads.class)
+  void aHedgeOnTheSameClockGoesToTheHealthyReplicaAndCancelsTheDegradedOne(Threads threads) {
+    ReplicaSet replicas = ReplicaSet.builder().replica(fixed(200)).replica(fixed(20)).timeSource(time).build();
+    Hedge<ReplicaReply> hedge = Hedge.<ReplicaReply>builder()
+        .maxAttempts(2)
+        .delay(Duration.ofMillis(50))
+        .timeSource(time)
+        .build();
+
+    SimulatedCall<ReplicaReply> call =
+        SimulatedCall.start(threads, time, () -> hedge.call(attempt -> replicas.call(attempt.index())));
+    awaitWaiters(time, 2); // the caller waiting for the hedge delay, the first attempt for its latency
+    time.advance(Duration.ofMillis(50));
+    patiently().until(() -> replicas.calls(1) == 1); // the hedge has read the clock: its latency runs from 50 ms
+    time.advance(Duration.ofMillis(20));
+
+    assertThat(call.endedAtMillis()).isEqualTo(70);
+    assertThat(call.result().join()).isEqualTo(new ReplicaReply(1, 1));
+    patiently().until(() -> replicas.interrupted() == 1); // the degraded replica's attempt was cancelled
   }
 
   @Test
