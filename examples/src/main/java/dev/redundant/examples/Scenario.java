@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
 enum Scenario {
   S1("the seed tool: 20% fail at once, 10% take 5-7 s, 70% take 0.5-1.0 s; no call timeout", 0.1, 20,
       null, 1.0, 5, new double[] {0.5, 0.75, 1.5, 2, 3}, Shape.SEED_TOOL),
-  S1D("S1 with a 1.5 s call timeout", 0.1, 20, 1.5, 1.0, 5, new double[] {0.5, 0.75, 1.25, 1.5}, Shape.SEED_TOOL),
+  S1D("S1 with a 1.5 s call timeout", 0.1, 20, 1.5, 1.0, 5, new double[] {0.5, 0.75, 1.25}, Shape.SEED_TOOL),
   S2("lognormal latency, median 10 ms, p99 200 ms; 500 ms call timeout", 1, 200, 0.5, 0.083, 3,
       new double[] {0.02, 0.03, 0.05, 0.065, 0.1, 0.13, 0.2}, Shape.LOGNORMAL),
   S3("S2, latencies doubled for attempts started in the second half", 1, 200, 0.5, 0.083, 3,
