@@ -32,6 +32,7 @@ final class OpenLoopRun {
   private final double[] arrivalSeconds; // scenario seconds from the measurement's start; warm-up < 0
   private final long[] latencyNanos;
   private final long[] startLagNanos;
+  private final double[] startSeconds; // when each call actually started, in the measurement's time
   private final boolean[] succeeded;
   private final CountDownLatch done;
   private final AtomicReference<Throwable> unexpected = new AtomicReference<>();
@@ -57,6 +58,7 @@ final class OpenLoopRun {
     this.arrivalSeconds = poissonArrivals(scenario, timeline.endSeconds(), new SplittableRandom(seed));
     this.latencyNanos = new long[arrivalSeconds.length];
     this.startLagNanos = new long[arrivalSeconds.length];
+    this.startSeconds = new double[arrivalSeconds.length];
     this.succeeded = new boolean[arrivalSeconds.length];
     this.done = new CountDownLatch(arrivalSeconds.length);
   }
@@ -111,6 +113,7 @@ final class OpenLoopRun {
     // harness's delay, not the policy's; the timing check reports it apart.
     long start = System.nanoTime();
     startLagNanos[call] = start - dueNanos(call);
+    startSeconds[call] = (start - originNanos) / 1e9 / scenario.timeScale();
     try {
       hedge.call(attempt -> dependency.call(attempt, call));
       succeeded[call] = true;
@@ -156,7 +159,7 @@ final class OpenLoopRun {
       int calls = 0;
       int successes = 0;
       for (int i = 0; i < arrivalSeconds.length; i++) {
-        double t = arrivalSeconds[i];
+        double t = startSeconds[i]; // by the call's start, as PhaseCounter counts its attempts
         if (timeline.measures(t) && (phase == Phase.ALL || timeline.phaseAt(t) == phase)) {
           latencies[calls++] = latencyNanos[i] / 1e6 / scenario.timeScale();
           successes += succeeded[i] ? 1 : 0;
@@ -175,14 +178,15 @@ final class OpenLoopRun {
   }
 
   /**
-   * Returns the measured calls' start lag, how late their virtual thread started, in scenario ms.
+   * Returns the measured calls' start lag: how late their virtual threads started after their scheduled
+   * arrival, in real nanoseconds.
    *
    * @return the lags, unsorted
    */
   long[] startLagNanos() {
     List<Long> lags = new ArrayList<>();
     for (int i = 0; i < arrivalSeconds.length; i++) {
-      if (timeline.measures(arrivalSeconds[i])) {
+      if (timeline.measures(startSeconds[i])) {
         lags.add(startLagNanos[i]);
       }
     }

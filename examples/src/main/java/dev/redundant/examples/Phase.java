@@ -1,8 +1,8 @@
 package dev.redundant.examples;
 
 /**
- * A stretch of a scenario that the experiment reports on its own: a call belongs to the phase in which
- * it started, an attempt to the phase in which it started. {@link #ALL} covers every measured call.
+ * A stretch of a scenario that the experiment reports on its own: a call, with all its attempts, belongs
+ * to the phase in which it started. {@link #ALL} covers every measured call.
  */
 enum Phase {
   /** Every measured call. */

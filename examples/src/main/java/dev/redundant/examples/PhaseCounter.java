@@ -5,9 +5,9 @@ import dev.redundant.HedgeListener;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counts the attempts, hedges and failovers a policy starts, per phase by the time each attempt starts.
- * Attempts started before or after the measurement (by warm-up calls, or by calls near its end) are not
- * counted, so per-phase counts are those of a window of time, as the calls are.
+ * Counts the attempts, hedges and failovers a policy starts, per phase of the call they belong to: the
+ * phase in which the call started, found from {@link Attempt#sinceCallStart()}. So a call and all its
+ * attempts count in the same phase, and attempts of warm-up calls not at all, as the calls are counted.
  *
  * <p>Thread-safe: the listener's methods run on many threads at once.
  */
@@ -49,23 +49,25 @@ final class PhaseCounter implements HedgeListener {
 
   @Override
   public void onAttemptStarted(Attempt attempt) {
-    count(attempts);
+    count(attempts, attempt);
     if (attempt.trigger() == Attempt.Trigger.FAILOVER) {
-      count(failovers);
+      count(failovers, attempt);
     }
   }
 
   @Override
   public void onHedgeStarted(Attempt attempt) {
-    count(hedges);
+    count(hedges, attempt);
   }
 
-  private void count(LongAdder[] adders) {
+  private void count(LongAdder[] adders, Attempt attempt) {
     long origin = originNanos;
     if (origin == Long.MAX_VALUE) {
       return;
     }
-    double seconds = (System.nanoTime() - origin) / 1e9 / timeScale;
+    // The policy runs on the system clock, so its call start is a System.nanoTime() reading.
+    long callStart = System.nanoTime() - attempt.sinceCallStart().toNanos();
+    double seconds = (callStart - origin) / 1e9 / timeScale;
     if (!timeline.measures(seconds)) {
       return;
     }
