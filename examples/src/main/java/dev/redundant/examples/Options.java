@@ -98,6 +98,7 @@ record Options(int calls, long seed, double timeScale, int concurrency, String s
         case "--scenario" -> scenario = scenario(value);
         case "--json" -> json = jsonFile(value);
         case "--seconds" -> seconds = intIn(name, value, 30, 3600);
+        case "--sweep" -> throw new IllegalArgumentException("--sweep takes no value, was '" + value + "'");
         default -> throw new IllegalArgumentException("unknown option " + name + " (see --help)");
       }
     }
