@@ -79,8 +79,9 @@ public final class Experiment {
    *
    * @param args the options
    * @throws InterruptedException if interrupted while waiting for calls
+   * @throws java.io.IOException if a scenario's JSON file cannot be written
    */
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) throws InterruptedException, java.io.IOException {
     if (Arrays.asList(args).contains("--help")) {
       System.out.print(Options.USAGE);
       return;
@@ -93,7 +94,11 @@ public final class Experiment {
       System.exit(2);
       return;
     }
-    new Experiment(options).run();
+    if (options.scenario() != null) {
+      new ScenarioExperiment(options).run();
+    } else {
+      new Experiment(options).run();
+    }
   }
 
   private void run() throws InterruptedException {

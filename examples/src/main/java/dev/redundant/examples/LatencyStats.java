@@ -28,8 +28,19 @@ final class LatencyStats {
    * @return the percentile, in nanoseconds
    */
   long percentile(double p) {
-    int rank = (int) Math.ceil(p / 100 * sorted.length);
-    return sorted[Math.clamp(rank - 1, 0, sorted.length - 1)];
+    return sorted[nearestRankIndex(p, sorted.length)];
+  }
+
+  /**
+   * Returns the index, in a sorted array of {@code n} values, of the nearest-rank percentile {@code p}.
+   *
+   * @param p a percentage in (0, 100]
+   * @param n the number of values, at least one
+   * @return the index, from 0 to {@code n - 1}
+   */
+  static int nearestRankIndex(double p, int n) {
+    int rank = (int) Math.ceil(p / 100 * n);
+    return Math.clamp(rank - 1, 0, n - 1);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.redundant.examples;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -11,8 +12,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param timeScale the factor applied to every latency of the tool and every hedge delay
  * @param concurrency how many callers make calls at the same time
  * @param chart where to write the latency chart (a PNG), or null for none
+ * @param scenario the scenario to run ({@code S1} ... {@code S6b} or {@code all}), or null for the
+ *     notebook comparison
+ * @param sweep whether scenarios add fixed-delay rows over a range of delays
+ * @param json where scenarios write their rows as JSON, or null
+ * @param seconds real seconds of arrivals measured per scenario
  */
-record Options(int calls, long seed, double timeScale, int concurrency, Path chart) {
+record Options(int calls, long seed, double timeScale, int concurrency, Path chart, String scenario, boolean sweep,
+    Path json, double seconds) {
   /**
    * The default concurrency per unit of time scale: 200 callers at the default scale 0.1. Keeping the
    * rate of calls constant keeps the CPU load, and so the timing overhead, the same at any scale.
@@ -39,6 +46,18 @@ record Options(int calls, long seed, double timeScale, int concurrency, Path cha
         --chart FILE       also write a PNG of each strategy's latency distribution to FILE
                            (survival curve, log time axis, p99 marked; see LatencyChart)
         --help             print this help and exit
+
+      Scenarios (issue 10; shared/hedging-effectiveness.md), against the real library:
+        --scenario NAME    S1, S1d, S2, S3, S5a, S5b, S6a, S6b, or all: compares no hedging (none), 2 at
+                           once (notebook), the simulation's fixed delay (fixed) and the adaptive policy
+                           (adaptive; S1d also adaptive-no-deadline) under open-loop arrivals at the
+                           scenario's rate; prints success, p50, p99, p99.9, attempts, hedges and
+                           failovers per call, per phase where the scenario has phases. --calls,
+                           --time-scale and --concurrency do not apply; --seed does
+        --sweep            with --scenario: more fixed-delay rows, and the fixed-delay frontier
+        --json FILE        with --scenario: write every row to FILE as a JSON array
+        --seconds S        with --scenario: real seconds of arrivals measured per scenario, 30 to 3600
+                           (default 60; each scenario takes about S + 5 s)
       """;
 
   /**
@@ -55,8 +74,16 @@ record Options(int calls, long seed, double timeScale, int concurrency, Path cha
     double timeScale = 0.1;
     int concurrency = 0; // 0: not given
     Path chart = null;
+    String scenario = null;
+    boolean sweep = false;
+    Path json = null;
+    double seconds = 60;
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
+      if (name.equals("--sweep")) {
+        sweep = true;
+        continue;
+      }
       String value;
       int eq = name.indexOf('=');
       if (eq >= 0) {
@@ -73,13 +100,36 @@ record Options(int calls, long seed, double timeScale, int concurrency, Path cha
         case "--time-scale" -> timeScale = timeScale(value);
         case "--concurrency" -> concurrency = intIn(name, value, 1, 10_000);
         case "--chart" -> chart = chart(value);
+        case "--scenario" -> scenario = scenario(value);
+        case "--json" -> json = jsonFile(value);
+        case "--seconds" -> seconds = intIn(name, value, 30, 3600);
+        case "--sweep" -> throw new IllegalArgumentException("--sweep takes no value, was '" + value + "'");
         default -> throw new IllegalArgumentException("unknown option " + name + " (see --help)");
       }
     }
     if (concurrency == 0) {
       concurrency = (int) Math.max(1, Math.round(CALLERS_PER_UNIT_SCALE * timeScale));
     }
-    return new Options(calls, seed, timeScale, concurrency, chart);
+    if (scenario == null && (sweep || json != null)) {
+      throw new IllegalArgumentException("--sweep and --json need --scenario (see --help)");
+    }
+    return new Options(calls, seed, timeScale, concurrency, chart, scenario, sweep, json, seconds);
+  }
+
+  private static String scenario(String value) {
+    return value.strip().equalsIgnoreCase("all") ? "all" : Scenario.byId(value).id();
+  }
+
+  private static Path jsonFile(String value) {
+    if (value.isBlank()) {
+      throw new IllegalArgumentException("--json needs a file name");
+    }
+    Path file = Path.of(value.strip()).toAbsolutePath();
+    Path dir = file.getParent();
+    if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir) || Files.isDirectory(file)) {
+      throw new IllegalArgumentException("--json must name a file in a writable directory, was '" + value + "'");
+    }
+    return file;
   }
 
   private static Path chart(String value) {

@@ -1,0 +1,209 @@
+package dev.redundant.examples;
+
+import dev.redundant.AllAttemptsFailedException;
+import dev.redundant.Hedge;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One policy's run of a scenario with open-loop arrivals: calls arrive at the scenario's rate (Poisson,
+ * seeded), each on a virtual thread of its own started on schedule whether or not earlier calls have
+ * finished, as in the simulation. A call's latency runs from the start of its thread; how late threads
+ * started is reported apart ({@link #startLagNanos()}). A warm-up before the measurement lets the JIT compile; its calls are not measured.
+ */
+final class OpenLoopRun {
+  /** Real seconds of arrivals before the measurement, not measured. */
+  static final double WARM_UP_REAL_SECONDS = 3;
+  /** The longest a run waits for its last calls after the last arrival, in real seconds. */
+  private static final long DRAIN_REAL_SECONDS = 60;
+
+  private final Scenario scenario;
+  private final ScenarioPolicy policy;
+  private final Timeline timeline;
+  private final Dependency dependency;
+  private final PhaseCounter counter;
+  private final Hedge<Object> hedge;
+  private final double[] arrivalSeconds; // scenario seconds from the measurement's start; warm-up < 0
+  private final long[] latencyNanos;
+  private final long[] startLagNanos;
+  private final double[] startSeconds; // when each call actually started, in the measurement's time
+  private final boolean[] succeeded;
+  private final CountDownLatch done;
+  private final AtomicReference<Throwable> unexpected = new AtomicReference<>();
+  private Thread scheduler;
+  private long originNanos;
+  private long endNanos;
+
+  /**
+   * Prepares a run: the arrival schedule, a fresh dependency, and the policy with its counter.
+   *
+   * @param scenario the scenario
+   * @param policy the policy
+   * @param timeline the measurement's phases
+   * @param seed the seed of the arrivals and the dependency, the same for every policy
+   */
+  OpenLoopRun(Scenario scenario, ScenarioPolicy policy, Timeline timeline, long seed) {
+    this.scenario = scenario;
+    this.policy = policy;
+    this.timeline = timeline;
+    this.dependency = scenario.newDependency(seed, timeline);
+    this.counter = new PhaseCounter(timeline, scenario.timeScale());
+    this.hedge = policy.build().apply(counter);
+    this.arrivalSeconds = poissonArrivals(scenario, timeline.endSeconds(), new SplittableRandom(seed));
+    this.latencyNanos = new long[arrivalSeconds.length];
+    this.startLagNanos = new long[arrivalSeconds.length];
+    this.startSeconds = new double[arrivalSeconds.length];
+    this.succeeded = new boolean[arrivalSeconds.length];
+    this.done = new CountDownLatch(arrivalSeconds.length);
+  }
+
+  private static double[] poissonArrivals(Scenario scenario, double endSeconds, SplittableRandom random) {
+    double t = -WARM_UP_REAL_SECONDS / scenario.timeScale();
+    double[] arrivals = new double[(int) (scenario.ratePerSecond() * (endSeconds - t) * 1.2) + 100];
+    int n = 0;
+    while (true) {
+      t += -Math.log(1 - random.nextDouble()) / scenario.ratePerSecond();
+      if (t >= endSeconds) {
+        return Arrays.copyOf(arrivals, n);
+      }
+      if (n == arrivals.length) {
+        arrivals = Arrays.copyOf(arrivals, n * 2);
+      }
+      arrivals[n++] = t;
+    }
+  }
+
+  /**
+   * Starts the arrivals, on a platform thread of their own.
+   *
+   * @param originNanos the {@link System#nanoTime()} reading of the measurement's time 0, shared by the
+   *     runs of a scenario so that their phases line up
+   */
+  void start(long originNanos) {
+    this.originNanos = originNanos;
+    counter.start(originNanos);
+    scheduler = Thread.ofPlatform().name("arrivals " + scenario.id() + " " + policy.policy()).daemon()
+        .start(this::scheduleCalls);
+  }
+
+  private void scheduleCalls() {
+    for (int i = 0; i < arrivalSeconds.length; i++) {
+      long due = dueNanos(i);
+      for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+        LockSupport.parkNanos(wait);
+      }
+      dependency.advanceTo(arrivalSeconds[i]);
+      int call = i;
+      Thread.startVirtualThread(() -> makeCall(call));
+    }
+  }
+
+  private long dueNanos(int call) {
+    return originNanos + Math.round(arrivalSeconds[call] * scenario.timeScale() * 1e9);
+  }
+
+  private void makeCall(int call) {
+    // Latency runs from the call's actual start: a thread started late by a loaded machine is the
+    // harness's delay, not the policy's; the timing check reports it apart.
+    long start = System.nanoTime();
+    startLagNanos[call] = start - dueNanos(call);
+    startSeconds[call] = (start - originNanos) / 1e9 / scenario.timeScale();
+    try {
+      hedge.call(attempt -> dependency.call(attempt, call));
+      succeeded[call] = true;
+    } catch (AllAttemptsFailedException e) {
+      // a failed call (its timeout included): measured at its failure
+    } catch (Throwable t) {
+      unexpected.compareAndSet(null, t);
+    } finally {
+      latencyNanos[call] = System.nanoTime() - start;
+      done.countDown();
+    }
+  }
+
+  /**
+   * Waits for every call to end.
+   *
+   * @throws InterruptedException if interrupted
+   * @throws IllegalStateException if calls are still running after the drain time, or one failed in a way
+   *     the policy does not explain (a bug)
+   */
+  void await() throws InterruptedException {
+    scheduler.join();
+    if (!done.await(DRAIN_REAL_SECONDS, TimeUnit.SECONDS)) {
+      throw new IllegalStateException(scenario.id() + " " + policy.policy() + ": " + done.getCount()
+          + " calls still running " + DRAIN_REAL_SECONDS + " s after the last arrival");
+    }
+    endNanos = System.nanoTime();
+    if (unexpected.get() != null) {
+      throw new IllegalStateException(scenario.id() + " " + policy.policy() + ": a call failed unexpectedly",
+          unexpected.get());
+    }
+  }
+
+  /**
+   * Returns the run's rows: {@link Phase#ALL}, then one per phase of the timeline.
+   *
+   * @return the rows
+   */
+  List<StrategyResult> results() {
+    List<StrategyResult> rows = new ArrayList<>();
+    for (Phase phase : timeline.reported()) {
+      double[] latencies = new double[arrivalSeconds.length];
+      int calls = 0;
+      int successes = 0;
+      for (int i = 0; i < arrivalSeconds.length; i++) {
+        double t = startSeconds[i]; // by the call's start, as PhaseCounter counts its attempts
+        if (timeline.measures(t) && (phase == Phase.ALL || timeline.phaseAt(t) == phase)) {
+          latencies[calls++] = latencyNanos[i] / 1e6 / scenario.timeScale();
+          successes += succeeded[i] ? 1 : 0;
+        }
+      }
+      rows.add(new StrategyResult(scenario.id(), policy.policy(), phase, policy.delayMs(), calls,
+          calls == 0 ? Double.NaN : (double) successes / calls, Arrays.copyOf(latencies, calls),
+          perCall(counter.attempts(phase), calls), perCall(counter.hedges(phase), calls),
+          perCall(counter.failovers(phase), calls)));
+    }
+    return rows;
+  }
+
+  private static double perCall(long count, int calls) {
+    return calls == 0 ? Double.NaN : (double) count / calls;
+  }
+
+  /**
+   * Returns the measured calls' start lag: how late their virtual threads started after their scheduled
+   * arrival, in real nanoseconds.
+   *
+   * @return the lags, unsorted
+   */
+  long[] startLagNanos() {
+    List<Long> lags = new ArrayList<>();
+    for (int i = 0; i < arrivalSeconds.length; i++) {
+      if (timeline.measures(startSeconds[i])) {
+        lags.add(startLagNanos[i]);
+      }
+    }
+    return lags.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  /**
+   * Describes the dependency's load over the run, where it has a notion of one.
+   *
+   * @return a description, or null
+   */
+  String load() {
+    double elapsed = (endNanos - dueNanos(0)) / 1e9;
+    return dependency.load(elapsed);
+  }
+
+  ScenarioPolicy policy() {
+    return policy;
+  }
+}

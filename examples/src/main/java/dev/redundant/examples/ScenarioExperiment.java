@@ -1,0 +1,178 @@
+package dev.redundant.examples;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs the scenarios of issue 10 against the real library ({@code --scenario NAME} or {@code all}): for
+ * each, every policy at once, each with a dependency of its own and the same seeded arrivals, in real time
+ * (time-scaled for S1 and S1d). Prints a Markdown table per scenario, the fixed-delay frontier with
+ * {@code --sweep}, and writes every row as JSON with {@code --json FILE}.
+ */
+final class ScenarioExperiment {
+  private final Options options;
+
+  ScenarioExperiment(Options options) {
+    this.options = options;
+  }
+
+  /**
+   * Runs the chosen scenarios.
+   *
+   * @throws InterruptedException if interrupted
+   * @throws IOException if the JSON file cannot be written
+   */
+  void run() throws InterruptedException, IOException {
+    List<Scenario> scenarios = options.scenario().equalsIgnoreCase("all")
+        ? List.of(Scenario.values()) : List.of(Scenario.byId(options.scenario()));
+    System.out.printf("""
+        # Hedging scenarios against the real library
+
+        - seed %d; %s s of arrivals measured per scenario (real time), after %.0f s of warm-up;%s
+        - JDK %s (%s), %d CPUs
+        - latencies: from each call's start to its end, failed calls included at their failure or timeout,
+          in the scenario's time (real time / time scale); calls start on a schedule (Poisson arrivals at
+          the scenario's rate), and the timing check says how late their threads started
+
+        """, options.seed(), fmt(options.seconds()), OpenLoopRun.WARM_UP_REAL_SECONDS,
+        options.sweep() ? " with the fixed-delay sweep" : "", System.getProperty("java.runtime.version"),
+        System.getProperty("java.vendor"), Runtime.getRuntime().availableProcessors());
+    List<StrategyResult> all = new ArrayList<>();
+    for (Scenario scenario : scenarios) {
+      all.addAll(runScenario(scenario));
+    }
+    if (options.json() != null) {
+      JsonRows.write(options.json(), all);
+      System.out.printf("%nWrote %d rows to %s%n", all.size(), options.json());
+    }
+  }
+
+  private List<StrategyResult> runScenario(Scenario scenario) throws InterruptedException {
+    double measuredSeconds = options.seconds() / scenario.timeScale();
+    Timeline timeline = scenario.timeline(measuredSeconds);
+    System.out.printf("## %s: %s%n%n- %.0f calls/s, time scale %s, %s scenario seconds measured%s%n",
+        scenario.id(), scenario.description(), scenario.ratePerSecond(), fmt(scenario.timeScale()),
+        fmt(measuredSeconds), phasesText(timeline));
+    List<ScenarioPolicy> policies = ScenarioPolicy.of(scenario, options.sweep());
+    System.out.flush();
+    List<OpenLoopRun> runs = new ArrayList<>();
+    for (ScenarioPolicy policy : policies) {
+      runs.add(new OpenLoopRun(scenario, policy, timeline, options.seed()));
+    }
+    long origin = System.nanoTime() + Math.round(OpenLoopRun.WARM_UP_REAL_SECONDS * 1e9) + 200_000_000L;
+    long started = System.nanoTime();
+    for (OpenLoopRun run : runs) {
+      run.start(origin);
+    }
+    List<StrategyResult> rows = new ArrayList<>();
+    List<long[]> lags = new ArrayList<>();
+    for (OpenLoopRun run : runs) {
+      run.await();
+      rows.addAll(run.results());
+      lags.add(run.startLagNanos());
+      String load = run.load();
+      if (load != null) {
+        System.out.printf("- %s%s: %s%n", run.policy().policy(), delayText(scenario, run.policy().delayMs()), load);
+      }
+    }
+    System.err.printf("  %s: %d policies in %.1f s%n", scenario.id(), runs.size(), (System.nanoTime() - started) / 1e9);
+    printLag(scenario, lags);
+    System.out.println();
+    printTable(scenario, rows);
+    if (options.sweep()) {
+      printFrontier(scenario, timeline, rows);
+    }
+    System.out.println();
+    return rows;
+  }
+
+  private static String phasesText(Timeline timeline) {
+    if (timeline.starts().isEmpty()) {
+      return "";
+    }
+    StringBuilder text = new StringBuilder("; phases by start time:");
+    for (Timeline.PhaseStart start : timeline.starts()) {
+      text.append(' ').append(start.phase().label()).append(" from ").append(fmt(start.atSeconds())).append(" s,");
+    }
+    return text.substring(0, text.length() - 1);
+  }
+
+  /** How late the calls' threads started: the load on this machine distorts latencies by about this much. */
+  private static void printLag(Scenario scenario, List<long[]> lags) {
+    long[] merged = lags.stream().flatMapToLong(Arrays::stream).toArray();
+    if (merged.length == 0) {
+      return;
+    }
+    LatencyStats stats = new LatencyStats(merged);
+    System.out.printf("- timing check: calls started late by p50 %s / p99 %s (scenario time)%n",
+        latency(scenario, stats.percentile(50) / 1e6 / scenario.timeScale()),
+        latency(scenario, stats.percentile(99) / 1e6 / scenario.timeScale()));
+  }
+
+  private static void printTable(Scenario scenario, List<StrategyResult> rows) {
+    System.out.println("| policy | phase | delay | calls | success | p50 | p99 | p99.9 | attempts/call | hedges/call"
+        + " | failovers/call |");
+    System.out.println("|:--|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+    for (StrategyResult row : rows) {
+      System.out.printf(Locale.ROOT, "| %s | %s | %s | %d | %s | %s | %s | %s | %.3f | %.3f | %.3f |%n", row.policy(),
+          row.phase().label(), row.delayMs() == null ? "" : delayText(scenario, row.delayMs()).strip(), row.calls(),
+          Double.isNaN(row.success()) ? "" : String.format(Locale.ROOT, "%.2f%%", 100 * row.success()),
+          latency(scenario, row.percentileMs(50)), latency(scenario, row.percentileMs(99)),
+          latency(scenario, row.percentileMs(99.9)), row.attemptsPerCall(), row.hedgesPerCall(),
+          row.failoversPerCall());
+    }
+  }
+
+  /** The frontier per phase: the fixed rows' (and no hedging's) best p99 at each load. */
+  private static void printFrontier(Scenario scenario, Timeline timeline, List<StrategyResult> rows) {
+    for (Phase phase : timeline.reported()) {
+      List<Frontier.Point> points = new ArrayList<>();
+      StrategyResult adaptive = null;
+      for (StrategyResult row : rows) {
+        if (row.phase() != phase) {
+          continue;
+        }
+        if (row.policy().equals("fixed") || row.policy().equals("none")) {
+          points.add(new Frontier.Point(row.attemptsPerCall(), row.percentileMs(99)));
+        } else if (row.policy().equals("adaptive")) {
+          adaptive = row;
+        }
+      }
+      Frontier frontier = new Frontier(points);
+      StringBuilder line = new StringBuilder();
+      for (Frontier.Point p : frontier.points()) {
+        line.append(String.format(Locale.ROOT, " %.3f -> %s;", p.attemptsPerCall(), latency(scenario, p.p99Ms())));
+      }
+      System.out.printf("%n- fixed-delay frontier, %s (attempts/call -> p99):%s%n", phase.label(), line);
+      double[] loads = adaptive == null ? new double[] {1.05, 1.10} : new double[] {adaptive.attemptsPerCall()};
+      for (double load : loads) {
+        double p99 = frontier.p99At(load);
+        System.out.printf(Locale.ROOT, "  - at %.3f attempts/call%s: p99 %s%n", load,
+            adaptive == null ? "" : " (the adaptive row's)",
+            Double.isNaN(p99) ? "outside the swept range" : latency(scenario, p99));
+      }
+      if (adaptive == null) {
+        System.out.println("  - adaptive: not available yet, so no adaptive load to read the frontier at");
+      }
+    }
+  }
+
+  private static String delayText(Scenario scenario, Double delayMs) {
+    return delayMs == null ? "" : " " + latency(scenario, delayMs);
+  }
+
+  private static String latency(Scenario scenario, double ms) {
+    if (Double.isNaN(ms)) {
+      return "";
+    }
+    return scenario.inSeconds() ? String.format(Locale.ROOT, "%.2f s", ms / 1000)
+        : String.format(Locale.ROOT, "%.1f ms", ms);
+  }
+
+  private static String fmt(double x) {
+    return x == Math.rint(x) ? String.valueOf((long) x) : String.valueOf(x);
+  }
+}

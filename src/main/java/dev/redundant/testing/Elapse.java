@@ -1,0 +1,57 @@
+package dev.redundant.testing;
+
+import dev.redundant.TimeSource;
+
+/**
+ * How the simulated dependencies of this package wait out a latency on a {@link TimeSource}: parking in
+ * a loop until the clock reaches the planned end, since {@link TimeSource#parkUntil(long)} may return
+ * early (an advance of a manual clock, an unpark, or spuriously).
+ */
+final class Elapse {
+  /** How far ahead a wait with no planned end parks at a time: it parks again when it wakes. */
+  private static final long FOREVER_STEP_NANOS = 86_400_000_000_000L;
+
+  private Elapse() {}
+
+  /**
+   * Waits until {@code time} reaches {@code endNanos}; an interrupt ends the wait at once.
+   *
+   * @throws InterruptedException if the thread is interrupted before the end, with its status cleared
+   */
+  static void until(TimeSource time, long endNanos) throws InterruptedException {
+    while (time.nanoTime() - endNanos < 0) {
+      if (Thread.interrupted()) {
+        throw new InterruptedException("interrupted while a simulated latency elapsed");
+      }
+      time.parkUntil(endNanos);
+    }
+  }
+
+  /**
+   * Waits until {@code time} reaches {@code endNanos}, whatever interrupts arrive meanwhile.
+   *
+   * @return whether the thread was interrupted before or during the wait; its status is cleared
+   */
+  static boolean uninterruptiblyUntil(TimeSource time, long endNanos) {
+    boolean interrupted = Thread.interrupted();
+    while (time.nanoTime() - endNanos < 0) {
+      time.parkUntil(endNanos);
+      // An interrupt makes parkUntil return at once: clear it, or the loop would spin until the end.
+      interrupted |= Thread.interrupted();
+    }
+    return interrupted;
+  }
+
+  /**
+   * Waits until the thread is interrupted: a call that never answers.
+   *
+   * @throws InterruptedException when interrupted, with its status cleared
+   */
+  static void forever(TimeSource time) throws InterruptedException {
+    while (!Thread.interrupted()) {
+      // A deadline relative to now: Long.MAX_VALUE could overflow against a negative reading.
+      time.parkUntil(time.nanoTime() + FOREVER_STEP_NANOS);
+    }
+    throw new InterruptedException("interrupted while a simulated call hung");
+  }
+}
