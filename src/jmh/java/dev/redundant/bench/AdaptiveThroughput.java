@@ -62,10 +62,10 @@ public final class AdaptiveThroughput {
     Arrays.sort(adaptiveRates);
     Arrays.sort(fixedRates);
     System.out.printf(Locale.ROOT, "adaptive / fixed throughput: median %.2fx (IQR %.2f-%.2f); adaptive %,.0f calls/s,"
-        + " fixed %,.0f calls/s (medians)%n", quantile(ratios, 0.5), quantile(ratios, 0.25), quantile(ratios, 0.75),
-        quantile(adaptiveRates, 0.5), quantile(fixedRates, 0.5));
+        + " fixed %,.0f calls/s (medians)%n", PairedRatios.quantile(ratios, 0.5), PairedRatios.quantile(ratios, 0.25), PairedRatios.quantile(ratios, 0.75),
+        PairedRatios.quantile(adaptiveRates, 0.5), PairedRatios.quantile(fixedRates, 0.5));
     System.out.printf(Locale.ROOT, "RESULT adaptiveThroughput.median=%.3f adaptiveThroughput.p25=%.3f"
-        + " adaptiveThroughput.p75=%.3f%n", quantile(ratios, 0.5), quantile(ratios, 0.25), quantile(ratios, 0.75));
+        + " adaptiveThroughput.p75=%.3f%n", PairedRatios.quantile(ratios, 0.5), PairedRatios.quantile(ratios, 0.25), PairedRatios.quantile(ratios, 0.75));
     System.out.println("adaptive policy after the run: " + adaptive.statistics());
   }
 
@@ -102,12 +102,5 @@ public final class AdaptiveThroughput {
     }
     long elapsed = System.nanoTime() - start;
     return calls.sum() * 1e9 / elapsed;
-  }
-
-  private static double quantile(double[] sorted, double q) {
-    double pos = q * (sorted.length - 1);
-    int lo = (int) Math.floor(pos);
-    int hi = Math.min(sorted.length - 1, lo + 1);
-    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
   }
 }

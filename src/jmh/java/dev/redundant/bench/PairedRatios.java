@@ -147,7 +147,8 @@ public final class PairedRatios {
     return copy;
   }
 
-  private static double quantile(double[] sorted, double q) {
+  /** The {@code q} quantile of sorted values, interpolated; shared with {@link AdaptiveThroughput}. */
+  static double quantile(double[] sorted, double q) {
     double pos = q * (sorted.length - 1);
     int lo = (int) Math.floor(pos);
     int hi = Math.min(sorted.length - 1, lo + 1);
