@@ -29,7 +29,11 @@ import java.util.Optional;
  *     first attempts is used instead, so hedging resumes soon after the dependency recovers. When both
  *     are censored, no hedge is started: hedging would only add load to a dependency that answers no
  *     one in time. Failovers are unaffected.</li>
- * <li>Until {@link #minSamples()} first attempts have been recorded the policy's fixed delay applies.</li>
+ * <li>Until {@link #minSamples()} first attempts have been recorded (warm-up), the delay set explicitly
+ *     with {@link HedgeBuilder#delay(Duration)} (or {@link HedgeBuilder#delay(java.util.function.IntFunction)})
+ *     applies; without one, no hedge starts during warm-up (failovers still do).</li>
+ * <li>A first attempt cut short by its {@linkplain HedgeBuilder#attemptTimeout attempt timeout} counts as
+ *     censored too: it ran longer than the timeout without succeeding.</li>
  * <li>The learnt delay is kept within [{@link #min()}, {@link #max()}].</li>
  * <li>The delay is recomputed every 16 recorded first attempts, so it lags the latest calls by at most
  *     that many; it is known to within about 3% (a log-linear histogram with 32 sub-buckets per power
@@ -49,6 +53,7 @@ import java.util.Optional;
  *     <td>1 to {@code window}</td></tr>
  * <tr><td>{@link #min(Duration) min}</td><td>0</td><td>0 to {@code max}</td></tr>
  * <tr><td>{@link #max(Duration) max}</td><td>none</td><td>positive, at least {@code min}</td></tr>
+ * <tr><td>{@link #deadlineAware(boolean) deadlineAware}</td><td>true</td><td></td></tr>
  * </table>
  * A setting that breaks a bound throws {@link IllegalArgumentException} naming it, when it is set.
  *
@@ -77,15 +82,17 @@ public final class AdaptiveDelay {
   private final int minSamples;
   private final Duration min;
   private final Duration max;
+  private final boolean deadlineAware;
 
   private AdaptiveDelay(double targetExtraLoad, int window, int recoveryWindow, int minSamples,
-      Duration min, Duration max) {
+      Duration min, Duration max, boolean deadlineAware) {
     this.targetExtraLoad = targetExtraLoad;
     this.window = window;
     this.recoveryWindow = recoveryWindow;
     this.minSamples = minSamples;
     this.min = min;
     this.max = max;
+    this.deadlineAware = deadlineAware;
   }
 
   /**
@@ -98,7 +105,7 @@ public final class AdaptiveDelay {
    */
   public static AdaptiveDelay targetExtraLoad(double load) {
     requireArgument(load > 0 && load < 1, "targetExtraLoad must be in (0, 1), was %s", load);
-    return new AdaptiveDelay(load, DEFAULT_WINDOW, DERIVED, DERIVED, Duration.ZERO, null);
+    return new AdaptiveDelay(load, DEFAULT_WINDOW, DERIVED, DERIVED, Duration.ZERO, null, true);
   }
 
   /**
@@ -116,7 +123,8 @@ public final class AdaptiveDelay {
         "window (%s) must be at least recoveryWindow (%s)", firstAttempts, recoveryWindow);
     requireArgument(firstAttempts >= minSamples,
         "window (%s) must be at least minSamples (%s)", firstAttempts, minSamples);
-    return new AdaptiveDelay(targetExtraLoad, firstAttempts, recoveryWindow, minSamples, min, max);
+    return new AdaptiveDelay(targetExtraLoad, firstAttempts, recoveryWindow, minSamples, min, max,
+        deadlineAware);
   }
 
   /**
@@ -130,12 +138,12 @@ public final class AdaptiveDelay {
   public AdaptiveDelay recoveryWindow(int firstAttempts) {
     requireArgument(firstAttempts >= MIN_WINDOW && firstAttempts <= window,
         "recoveryWindow must be between %s and window (%s), was %s", MIN_WINDOW, window, firstAttempts);
-    return new AdaptiveDelay(targetExtraLoad, window, firstAttempts, minSamples, min, max);
+    return new AdaptiveDelay(targetExtraLoad, window, firstAttempts, minSamples, min, max, deadlineAware);
   }
 
   /**
-   * Returns a copy that uses the policy's fixed delay until {@code firstAttempts} first attempts have
-   * been recorded.
+   * Returns a copy that warms up until {@code firstAttempts} first attempts have been recorded: until then
+   * the delay set explicitly on the policy applies, or no hedge starts.
    *
    * @param firstAttempts the warm-up, 1 to {@code window}; default 100 (or the window if smaller)
    * @return the copy
@@ -144,7 +152,7 @@ public final class AdaptiveDelay {
   public AdaptiveDelay minSamples(int firstAttempts) {
     requireArgument(firstAttempts >= 1 && firstAttempts <= window,
         "minSamples must be between 1 and window (%s), was %s", window, firstAttempts);
-    return new AdaptiveDelay(targetExtraLoad, window, recoveryWindow, firstAttempts, min, max);
+    return new AdaptiveDelay(targetExtraLoad, window, recoveryWindow, firstAttempts, min, max, deadlineAware);
   }
 
   /**
@@ -159,7 +167,7 @@ public final class AdaptiveDelay {
     requireNonNull(delay, "min");
     requireArgument(!delay.isNegative(), "min must not be negative, was %s", delay);
     requireArgument(max == null || delay.compareTo(max) <= 0, "min (%s) must be at most max (%s)", delay, max);
-    return new AdaptiveDelay(targetExtraLoad, window, recoveryWindow, minSamples, delay, max);
+    return new AdaptiveDelay(targetExtraLoad, window, recoveryWindow, minSamples, delay, max, deadlineAware);
   }
 
   /**
@@ -175,7 +183,34 @@ public final class AdaptiveDelay {
     requireNonNull(delay, "max");
     requireArgument(delay.isPositive(), "max must be positive, was %s", delay);
     requireArgument(delay.compareTo(min) >= 0, "max (%s) must be at least min (%s)", delay, min);
-    return new AdaptiveDelay(targetExtraLoad, window, recoveryWindow, minSamples, min, delay);
+    return new AdaptiveDelay(targetExtraLoad, window, recoveryWindow, minSamples, min, delay, deadlineAware);
+  }
+
+  /**
+   * Returns a copy that does, or does not, skip hedges and failovers that cannot finish before the call's
+   * deadline. Deadline-aware (the default), a hedge or failover about to start is skipped when the time
+   * left before the call's deadline (the policy's {@linkplain HedgeBuilder#timeout timeout}, or the
+   * per-call {@link CallOptions#timeout timeout} or {@link CallOptions#deadline deadline}) is below a
+   * typical successful attempt: the median of the successful first attempts in the window. A skip is
+   * counted in {@link HedgeStatistics#skippedForDeadline()} and reported to
+   * {@link HedgeListener#onAttemptSkipped}. A skipped hedge ends the call's hedging (time only gets
+   * shorter); a skipped failover with no attempt left running ends the call with the failures so far.
+   * Nothing is skipped during warm-up, without a deadline, or before a first attempt succeeded.
+   *
+   * @param aware whether to skip; default true
+   * @return the copy
+   */
+  public AdaptiveDelay deadlineAware(boolean aware) {
+    return new AdaptiveDelay(targetExtraLoad, window, recoveryWindow, minSamples, min, max, aware);
+  }
+
+  /**
+   * Returns whether hedges and failovers that cannot finish before the call's deadline are skipped.
+   *
+   * @return whether deadline-aware; default true
+   */
+  public boolean isDeadlineAware() {
+    return deadlineAware;
   }
 
   /**
@@ -236,18 +271,19 @@ public final class AdaptiveDelay {
   public boolean equals(Object o) {
     return o instanceof AdaptiveDelay a && a.targetExtraLoad == targetExtraLoad && a.window == window
         && a.recoveryWindow() == recoveryWindow() && a.minSamples() == minSamples() && a.min.equals(min)
-        && a.max().equals(max());
+        && a.max().equals(max()) && a.deadlineAware == deadlineAware;
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(targetExtraLoad, window, recoveryWindow(), minSamples(), min, max);
+    return java.util.Objects.hash(targetExtraLoad, window, recoveryWindow(), minSamples(), min, max,
+        deadlineAware);
   }
 
   @Override
   public String toString() {
     return "AdaptiveDelay[targetExtraLoad=" + targetExtraLoad + ", window=" + window + ", recoveryWindow="
         + recoveryWindow() + ", minSamples=" + minSamples() + ", min=" + min + ", max="
-        + (max == null ? "none" : max) + "]";
+        + (max == null ? "none" : max) + ", deadlineAware=" + deadlineAware + "]";
   }
 }

@@ -49,7 +49,7 @@ public class AllAttemptsFailedException extends RuntimeException {
    * @param attempts one report per attempt that started, in attempt order; copied
    * @throws NullPointerException if {@code attempts} or an element is null
    */
-  protected AllAttemptsFailedException(String reason, List<AttemptReport> attempts) {
+  public AllAttemptsFailedException(String reason, List<AttemptReport> attempts) {
     this(reason, List.copyOf(attempts), null);
   }
 

@@ -5,8 +5,9 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 
 /**
- * How one attempt of a failed call ended. {@link AllAttemptsFailedException#attempts()} holds one per
- * attempt that started, in attempt order.
+ * How one attempt of a call ended. {@link AllAttemptsFailedException#attempts()} holds one per attempt
+ * that started, in attempt order, for a call that failed; {@link HedgeResult#attempts()} the same for a
+ * call that succeeded, where the winner is {@link Outcome#SUCCEEDED}.
  *
  * <p><b>Thread safety:</b> immutable. Serializable when its failure is.
  *
@@ -16,7 +17,7 @@ import java.time.Duration;
  * @param failure what it failed with: the exception exactly as the task threw it for
  *     {@link Outcome#FAILED}, a {@link RejectedResultException} for {@link Outcome#REJECTED}, an
  *     {@link AttemptTimeoutException} for {@link Outcome#TIMED_OUT}; {@code null} for
- *     {@link Outcome#CANCELLED}
+ *     {@link Outcome#CANCELLED} and {@link Outcome#SUCCEEDED}
  */
 public record AttemptReport(int index, Outcome outcome, Duration duration, Throwable failure)
     implements java.io.Serializable {
@@ -24,8 +25,8 @@ public record AttemptReport(int index, Outcome outcome, Duration duration, Throw
   /**
    * Checks the components.
    *
-   * @throws IllegalArgumentException if {@code index} is negative, or {@code failure} is null for an
-   *     outcome other than {@code CANCELLED}
+   * @throws IllegalArgumentException if {@code index} is negative, {@code failure} is null for an
+   *     outcome other than {@code CANCELLED} and {@code SUCCEEDED}, or not null for {@code SUCCEEDED}
    * @throws NullPointerException if {@code outcome} or {@code duration} is null
    */
   public AttemptReport {
@@ -34,12 +35,15 @@ public record AttemptReport(int index, Outcome outcome, Duration duration, Throw
     }
     requireNonNull(outcome, "outcome");
     requireNonNull(duration, "duration");
-    if (failure == null && outcome != Outcome.CANCELLED) {
+    if (failure == null && outcome != Outcome.CANCELLED && outcome != Outcome.SUCCEEDED) {
       throw new IllegalArgumentException("failure must not be null for outcome " + outcome);
+    }
+    if (failure != null && outcome == Outcome.SUCCEEDED) {
+      throw new IllegalArgumentException("failure must be null for outcome SUCCEEDED");
     }
   }
 
-  /** How an attempt that did not win ended. */
+  /** How an attempt ended. */
   public enum Outcome {
     /** The task threw; {@link #failure()} is what it threw. */
     FAILED,
@@ -47,7 +51,12 @@ public record AttemptReport(int index, Outcome outcome, Duration duration, Throw
     REJECTED,
     /** The attempt ran past its attempt timeout and was cancelled. */
     TIMED_OUT,
-    /** The call ended (a fatal failure, the call timeout, or the caller) while the attempt ran. */
-    CANCELLED
+    /**
+     * The call ended (another attempt won, a fatal failure, the call timeout, or the caller) while the
+     * attempt ran, or its value arrived after another attempt's had won.
+     */
+    CANCELLED,
+    /** The attempt's value won the call; only in a {@link HedgeResult}. */
+    SUCCEEDED
   }
 }

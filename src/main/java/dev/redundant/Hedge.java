@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.redundant.internal.Race;
 import dev.redundant.internal.RaceConfig;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
@@ -46,6 +48,19 @@ import java.util.concurrent.CompletableFuture;
  *     other attempts cancelled.</li>
  * <li>When the {@linkplain HedgeBuilder#timeout call timeout} elapses first: {@link HedgeTimeoutException}.</li>
  * </ul>
+ *
+ * <h2>Per-call options, results and statistics</h2>
+ * Each method has a form that takes {@link CallOptions} first: a timeout or {@link Deadline} for this call,
+ * replacing the policy's timeout. {@link #callForResult(AttemptTask) callForResult} returns a
+ * {@link HedgeResult}: the value, the winner's index, a report per attempt and the call's duration.
+ * {@link #statistics()} is a snapshot of what the policy has done since it was built; its counters are
+ * always on and cost a few striped increments per call.
+ *
+ * <h2>Closed loop</h2>
+ * With {@link HedgeBuilder#adaptiveDelay adaptiveDelay} the delay is learnt from the policy's calls; with
+ * {@link HedgeBuilder#budget budget} hedges and failovers are funded by successful calls. A hedge or
+ * failover they refuse is not started ({@link HedgeListener#onAttemptSkipped}); attempts in flight are
+ * never stopped by them.
  *
  * <h2>Cancellation</h2>
  * Upon normal or exceptional return, attempts that have not completed are cancelled by interrupting their
@@ -163,6 +178,212 @@ public final class Hedge<T> {
    */
   public CompletableFuture<T> callAsync(Callable<? extends T> task) {
     return Race.callAsync(config, requireNonNull(task, "task"));
+  }
+
+  /**
+   * Runs a call with settings of its own and waits for its outcome; as {@link #call(AttemptTask)}, with
+   * the time limit of {@code options} instead of the policy's timeout.
+   *
+   * @param options this call's settings
+   * @param task the work of each attempt
+   * @return the value of the winning attempt, possibly {@code null}
+   * @throws AllAttemptsFailedException if no attempt succeeded; {@link HedgeTimeoutException} if the
+   *     limit elapsed first, or the deadline had passed when the call started (then no attempt starts)
+   * @throws InterruptedException if the calling thread was interrupted before the call was decided
+   * @throws NullPointerException if an argument is null; nothing starts
+   */
+  public T call(CallOptions options, AttemptTask<? extends T> task) throws InterruptedException {
+    return run(requireNonNull(options, "options"), requireNonNull(task, "task"), null, false);
+  }
+
+  /**
+   * Runs a call of a plain {@link Callable} with settings of its own; as {@link #call(CallOptions,
+   * AttemptTask)}.
+   *
+   * @param options this call's settings
+   * @param task the work of each attempt
+   * @return the value of the winning attempt, possibly {@code null}
+   * @throws AllAttemptsFailedException if no attempt succeeded (see {@link #call(CallOptions, AttemptTask)})
+   * @throws InterruptedException if the calling thread was interrupted before the call was decided
+   * @throws NullPointerException if an argument is null; nothing starts
+   */
+  public T call(CallOptions options, Callable<? extends T> task) throws InterruptedException {
+    return run(requireNonNull(options, "options"), null, requireNonNull(task, "task"), false);
+  }
+
+  /**
+   * Starts a call with settings of its own and returns at once; as {@link #callAsync(AttemptTask)}. When
+   * the limit of {@code options} elapses first, the future completes exceptionally with a
+   * {@link HedgeTimeoutException} that carries every failure so far (which
+   * {@link CompletableFuture#orTimeout} would lose).
+   *
+   * @param options this call's settings
+   * @param task the work of each attempt
+   * @return the call's future
+   * @throws NullPointerException if an argument is null; nothing starts
+   */
+  public CompletableFuture<T> callAsync(CallOptions options, AttemptTask<? extends T> task) {
+    return start(requireNonNull(options, "options"), requireNonNull(task, "task"), null, false);
+  }
+
+  /**
+   * Starts a call of a plain {@link Callable} with settings of its own; as {@link #callAsync(CallOptions,
+   * AttemptTask)}.
+   *
+   * @param options this call's settings
+   * @param task the work of each attempt
+   * @return the call's future
+   * @throws NullPointerException if an argument is null; nothing starts
+   */
+  public CompletableFuture<T> callAsync(CallOptions options, Callable<? extends T> task) {
+    return start(requireNonNull(options, "options"), null, requireNonNull(task, "task"), false);
+  }
+
+  /**
+   * Runs a call and returns its value with how it was won: the winner's index, a report per attempt
+   * (the winner's {@link AttemptReport.Outcome#SUCCEEDED}) and the call's duration. Fails as
+   * {@link #call(AttemptTask)} does.
+   *
+   * @param task the work of each attempt
+   * @return the result
+   * @throws AllAttemptsFailedException if no attempt succeeded
+   * @throws InterruptedException if the calling thread was interrupted before the call was decided
+   * @throws NullPointerException if {@code task} is null; nothing starts
+   */
+  public HedgeResult<T> callForResult(AttemptTask<? extends T> task) throws InterruptedException {
+    return run(null, requireNonNull(task, "task"), null, true);
+  }
+
+  /**
+   * Runs a call of a plain {@link Callable} and returns its {@link HedgeResult}; as
+   * {@link #callForResult(AttemptTask)}.
+   *
+   * @param task the work of each attempt
+   * @return the result
+   * @throws AllAttemptsFailedException if no attempt succeeded
+   * @throws InterruptedException if the calling thread was interrupted before the call was decided
+   * @throws NullPointerException if {@code task} is null; nothing starts
+   */
+  public HedgeResult<T> callForResult(Callable<? extends T> task) throws InterruptedException {
+    return run(null, null, requireNonNull(task, "task"), true);
+  }
+
+  /**
+   * Runs a call with settings of its own and returns its {@link HedgeResult}.
+   *
+   * @param options this call's settings
+   * @param task the work of each attempt
+   * @return the result
+   * @throws AllAttemptsFailedException if no attempt succeeded (see {@link #call(CallOptions, AttemptTask)})
+   * @throws InterruptedException if the calling thread was interrupted before the call was decided
+   * @throws NullPointerException if an argument is null; nothing starts
+   */
+  public HedgeResult<T> callForResult(CallOptions options, AttemptTask<? extends T> task)
+      throws InterruptedException {
+    return run(requireNonNull(options, "options"), requireNonNull(task, "task"), null, true);
+  }
+
+  /**
+   * Runs a call of a plain {@link Callable} with settings of its own and returns its {@link HedgeResult}.
+   *
+   * @param options this call's settings
+   * @param task the work of each attempt
+   * @return the result
+   * @throws AllAttemptsFailedException if no attempt succeeded (see {@link #call(CallOptions, AttemptTask)})
+   * @throws InterruptedException if the calling thread was interrupted before the call was decided
+   * @throws NullPointerException if an argument is null; nothing starts
+   */
+  public HedgeResult<T> callForResult(CallOptions options, Callable<? extends T> task) throws InterruptedException {
+    return run(requireNonNull(options, "options"), null, requireNonNull(task, "task"), true);
+  }
+
+  /**
+   * Starts a call and returns a future of its {@link HedgeResult}; as {@link #callAsync(AttemptTask)}.
+   *
+   * @param task the work of each attempt
+   * @return the call's future
+   * @throws NullPointerException if {@code task} is null; nothing starts
+   */
+  public CompletableFuture<HedgeResult<T>> callForResultAsync(AttemptTask<? extends T> task) {
+    return start(null, requireNonNull(task, "task"), null, true);
+  }
+
+  /**
+   * Starts a call of a plain {@link Callable} and returns a future of its {@link HedgeResult}.
+   *
+   * @param task the work of each attempt
+   * @return the call's future
+   * @throws NullPointerException if {@code task} is null; nothing starts
+   */
+  public CompletableFuture<HedgeResult<T>> callForResultAsync(Callable<? extends T> task) {
+    return start(null, null, requireNonNull(task, "task"), true);
+  }
+
+  /**
+   * Starts a call with settings of its own and returns a future of its {@link HedgeResult}; as
+   * {@link #callAsync(CallOptions, AttemptTask)}.
+   *
+   * @param options this call's settings
+   * @param task the work of each attempt
+   * @return the call's future
+   * @throws NullPointerException if an argument is null; nothing starts
+   */
+  public CompletableFuture<HedgeResult<T>> callForResultAsync(CallOptions options, AttemptTask<? extends T> task) {
+    return start(requireNonNull(options, "options"), requireNonNull(task, "task"), null, true);
+  }
+
+  /**
+   * Starts a call of a plain {@link Callable} with settings of its own and returns a future of its
+   * {@link HedgeResult}.
+   *
+   * @param options this call's settings
+   * @param task the work of each attempt
+   * @return the call's future
+   * @throws NullPointerException if an argument is null; nothing starts
+   */
+  public CompletableFuture<HedgeResult<T>> callForResultAsync(CallOptions options, Callable<? extends T> task) {
+    return start(requireNonNull(options, "options"), null, requireNonNull(task, "task"), true);
+  }
+
+  /**
+   * Returns a snapshot of what this policy has done since it was built: calls, attempts, hedges,
+   * failovers, what its budget and deadlines prevented, its current delay and recent latency. See
+   * {@link HedgeStatistics} for how to read it. Safe to call at any time from any thread; it does not
+   * stop calls.
+   *
+   * @return a snapshot
+   */
+  public HedgeStatistics statistics() {
+    return config.statistics();
+  }
+
+  /** A synchronous call with optional settings; {@code options} null: the policy's. */
+  private <R> R run(CallOptions options, AttemptTask<?> task, Callable<?> callable, boolean withResult)
+      throws InterruptedException {
+    long limit = limitOf(options);
+    if (limit == 0) {
+      throw expired();
+    }
+    return Race.call(config, task, callable, limit, withResult);
+  }
+
+  /** An asynchronous call with optional settings; {@code options} null: the policy's. */
+  private <R> CompletableFuture<R> start(CallOptions options, AttemptTask<?> task, Callable<?> callable,
+      boolean withResult) {
+    long limit = limitOf(options);
+    if (limit == 0) {
+      return CompletableFuture.failedFuture(expired());
+    }
+    return Race.callAsync(config, task, callable, limit, withResult);
+  }
+
+  private static long limitOf(CallOptions options) {
+    return options == null ? Race.POLICY_LIMIT : options.limitNanos();
+  }
+
+  /** The failure of a call whose deadline had passed before it started: no attempt started. */
+  private static HedgeTimeoutException expired() {
+    return new HedgeTimeoutException(Duration.ZERO, List.of());
   }
 
   /**

@@ -39,12 +39,16 @@ import java.util.function.Predicate;
  *     <td>a new virtual thread per attempt</td><td></td></tr>
  * <tr><td>{@link #timeSource(TimeSource) timeSource}</td><td>{@link TimeSource#system()}</td><td></td></tr>
  * <tr><td>{@link #copyMdc(boolean) copyMdc}</td><td>true</td><td></td></tr>
+ * <tr><td>{@link #adaptiveDelay(AdaptiveDelay) adaptiveDelay}</td><td>none: the fixed delay</td><td>not
+ *     with {@code noHedging}</td></tr>
+ * <tr><td>{@link #budget(HedgeBudget) budget}</td><td>none: every hedge and failover may start</td><td></td></tr>
  * </table>
  *
  * <p><b>Contradictions</b> between settings are refused by {@link #build()} with an
  * {@link IllegalStateException} naming both settings, since they would otherwise be silently ignored: a
  * hedge delay at or beyond the call timeout (no hedge could ever start: shorten the delay, or ask for
- * {@link #noHedging()}), and an attempt timeout at or beyond the call timeout (it could never fire).
+ * {@link #noHedging()}), an attempt timeout at or beyond the call timeout (it could never fire), and an
+ * {@linkplain #adaptiveDelay adaptive delay} on a policy without hedges.
  *
  * <p><b>Types:</b> {@code Hedge.builder()} needs no type witness: {@link #build()} returns a policy for the
  * type the assignment asks for, {@code Hedge<Quote> h = Hedge.builder().maxAttempts(3).build();}. Only a
@@ -78,6 +82,10 @@ public final class HedgeBuilder<T> {
   private String executorName = "virtual thread per attempt";
   private TimeSource timeSource = TimeSource.system();
   private boolean copyMdc = true;
+  private AdaptiveDelay adaptiveDelay;
+  private HedgeBudget budget;
+  /** Whether built policies count their calls for {@link Hedge#statistics()}; off only for the library's own. */
+  private boolean statistics = true;
 
   HedgeBuilder() {}
 
@@ -374,6 +382,48 @@ public final class HedgeBuilder<T> {
   }
 
   /**
+   * Makes the hedge delay adaptive: learnt while the policy runs, so that about the slowest
+   * {@link AdaptiveDelay#targetExtraLoad() L} of calls start a hedge (see {@link AdaptiveDelay}). Each
+   * policy built learns its own delay from its own calls, starting afresh.
+   *
+   * <p>During warm-up (fewer than {@link AdaptiveDelay#minSamples()} first attempts seen) the delay set
+   * explicitly with {@link #delay(Duration)} or {@link #delay(IntFunction)} applies; if none was set, no
+   * hedge starts until the delay is learnt (failovers do). A learnt delay longer than the time a call has
+   * left simply never fires. A {@linkplain AdaptiveDelay#deadlineAware(boolean) deadline-aware} policy
+   * also skips hedges and failovers that could not finish before the call's timeout or deadline.
+   *
+   * @param adaptiveDelay the settings, or {@code null} for a fixed delay (the default)
+   * @return this builder
+   */
+  public HedgeBuilder<T> adaptiveDelay(AdaptiveDelay adaptiveDelay) {
+    this.adaptiveDelay = adaptiveDelay;
+    return this;
+  }
+
+  /**
+   * Funds the policy's hedges and failovers from a {@link HedgeBudget}: each successful call deposits,
+   * each hedge or failover about to start takes a token. Without a token, the attempt does not start
+   * ({@link HedgeStatistics#deniedByBudget()}, {@link HedgeListener#onAttemptSkipped}); attempts in
+   * flight are never touched. A denied hedge ends the call's hedging (failovers may still start); a denied
+   * failover with no attempt left running ends the call with {@link AllAttemptsFailedException}, whose
+   * message says the budget denied a failover. Share one budget between the policies that call the same
+   * dependency.
+   *
+   * @param budget the budget, or {@code null} for none (the default: every hedge and failover may start)
+   * @return this builder
+   */
+  public HedgeBuilder<T> budget(HedgeBudget budget) {
+    this.budget = budget;
+    return this;
+  }
+
+  /** Builds policies that keep no statistics: for the library's shared {@link Redundant} policies. */
+  HedgeBuilder<T> withoutStatistics() {
+    this.statistics = false;
+    return this;
+  }
+
+  /**
    * Builds the policy from a copy of the current settings. The policy's value type is the one the
    * assignment asks for: {@code Hedge<Quote> h = Hedge.builder().build()} needs no type witness. It may
    * be narrower than the builder's {@code T}, which is sound because every typed setting
@@ -384,24 +434,32 @@ public final class HedgeBuilder<T> {
    * @throws NullPointerException if the per-attempt delay function returns null
    * @throws IllegalArgumentException if the per-attempt delay function returns a negative delay
    * @throws IllegalStateException if settings contradict each other: a hedge delay at or beyond the call
-   *     timeout, or an attempt timeout at or beyond the call timeout
+   *     timeout, an attempt timeout at or beyond the call timeout, or an adaptive delay with
+   *     {@code noHedging()}
    */
   @SuppressWarnings("unchecked")
   public <R extends T> Hedge<R> build() {
+    requireState(adaptiveDelay == null || !noHedging,
+        "adaptiveDelay (%s) contradicts noHedging(): a policy without hedges has no delay to learn; drop one of them",
+        adaptiveDelay);
     long[] delayNanos = delayNanos();
     requireState(attemptTimeout == null || timeout == null || attemptTimeout.compareTo(timeout) < 0,
         "attemptTimeout (%s) must be shorter than timeout (%s), or it can never fire; drop one of them",
         attemptTimeout, timeout);
     RaceConfig config = new RaceConfig(maxAttempts, delayNanos, timeout, attemptTimeout, fatalPredicate(),
-        (Predicate<Object>) reject, onDiscard, waitForLosers, listener, executor, timeSource, copyMdc);
+        (Predicate<Object>) reject, onDiscard, waitForLosers, listener, executor, timeSource, copyMdc, adaptiveDelay,
+        budget == null ? null : budget.tokens(), statistics);
     return new Hedge<>(config, describe("Hedge"));
   }
 
-  /** The delay of each attempt after the first, checked against the call timeout. */
+  /**
+   * The delay of each attempt after the first, checked against the call timeout. With an adaptive delay,
+   * the warm-up delay: the one set explicitly, else none.
+   */
   private long[] delayNanos() {
     long[] delayNanos = new long[maxAttempts];
     for (int i = 1; i < maxAttempts; i++) {
-      if (noHedging) {
+      if (noHedging || (adaptiveDelay != null && delays == null && delayIsDefault)) {
         delayNanos[i] = RaceConfig.NEVER;
         continue;
       }
@@ -455,7 +513,12 @@ public final class HedgeBuilder<T> {
   private String describe(String name) {
     StringBuilder sb = new StringBuilder(name).append("[maxAttempts=").append(maxAttempts);
     if (maxAttempts > 1) {
-      sb.append(noHedging ? ", noHedging" : ", delay=" + (delays == null ? delay : "per attempt"));
+      if (noHedging) {
+        sb.append(", noHedging");
+      } else if (adaptiveDelay == null || delays != null || !delayIsDefault) {
+        sb.append(adaptiveDelay == null ? ", delay=" : ", warm-up delay=")
+            .append(delays == null ? delay : "per attempt");
+      }
     }
     if (timeout != null) {
       sb.append(", timeout=").append(timeout);
@@ -489,6 +552,12 @@ public final class HedgeBuilder<T> {
     }
     if (!copyMdc) {
       sb.append(", copyMdc=false");
+    }
+    if (adaptiveDelay != null) {
+      sb.append(", adaptiveDelay=").append(adaptiveDelay);
+    }
+    if (budget != null) {
+      sb.append(", budget=").append(budget);
     }
     return sb.append(']').toString();
   }

@@ -69,6 +69,16 @@ public interface HedgeListener {
   default void onAttemptCancelled(Attempt attempt) {}
 
   /**
+   * A hedge or failover was not started: the policy's {@link HedgeBudget} had no token for it, or a
+   * deadline-aware {@link AdaptiveDelay} judged that it could not finish before the call's deadline. No
+   * attempt in flight is affected. After a skipped hedge the call starts no more hedges; after a skipped
+   * failover with no attempt left running the call ends with the failures so far.
+   *
+   * @param skipped which attempt, why, and when
+   */
+  default void onAttemptSkipped(SkippedAttempt skipped) {}
+
+  /**
    * The call ended: it has a winner, or it failed, timed out, or its caller gave up.
    *
    * @param summary what happened
@@ -133,7 +143,41 @@ public interface HedgeListener {
    * @param hedgesStarted how many of them were {@linkplain Attempt#isHedge() hedges}
    * @param winner the winning attempt's index, or -1 without a winner
    * @param duration from the start of the call to its end
+   * @param failoversStarted how many of them were failovers ({@link Attempt.Trigger#FAILOVER})
    */
   record CallSummary(boolean succeeded, int attemptsStarted, int hedgesStarted, int winner,
-      Duration duration) {}
+      Duration duration, int failoversStarted) {
+
+    /**
+     * A summary without failovers, as before {@code failoversStarted} existed.
+     *
+     * @param succeeded whether an attempt won
+     * @param attemptsStarted how many attempts started
+     * @param hedgesStarted how many of them were hedges
+     * @param winner the winning attempt's index, or -1 without a winner
+     * @param duration from the start of the call to its end
+     */
+    public CallSummary(boolean succeeded, int attemptsStarted, int hedgesStarted, int winner, Duration duration) {
+      this(succeeded, attemptsStarted, hedgesStarted, winner, duration, 0);
+    }
+  }
+
+  /**
+   * A hedge or failover that was not started.
+   *
+   * @param index the attempt index it would have had
+   * @param trigger {@link Attempt.Trigger#HEDGE} or {@link Attempt.Trigger#FAILOVER}
+   * @param reason why it was not started
+   * @param sinceCallStart the time from the start of the call
+   */
+  record SkippedAttempt(int index, Attempt.Trigger trigger, Reason reason, Duration sinceCallStart) {
+
+    /** Why an attempt was not started. */
+    public enum Reason {
+      /** The policy's {@link HedgeBudget} had no token for it. */
+      BUDGET,
+      /** The time left before the call's deadline was below a typical successful attempt. */
+      DEADLINE
+    }
+  }
 }

@@ -41,7 +41,8 @@ public final class Redundant {
 
   static {
     for (int n = 1; n <= Hedge.MAX_ATTEMPTS; n++) {
-      FIRST_SUCCESS[n] = Hedge.builder().maxAttempts(n).delay(Duration.ZERO).build();
+      // No statistics: nobody can read them, and these policies must cost no more than the race itself.
+      FIRST_SUCCESS[n] = Hedge.builder().maxAttempts(n).delay(Duration.ZERO).withoutStatistics().build();
     }
   }
 

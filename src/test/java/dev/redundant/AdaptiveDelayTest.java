@@ -20,8 +20,11 @@ class AdaptiveDelayTest {
     assertThat(adaptive.minSamples()).isEqualTo(100);
     assertThat(adaptive.min()).isEqualTo(Duration.ZERO);
     assertThat(adaptive.max()).isEmpty();
+    assertThat(adaptive.isDeadlineAware()).isTrue();
     assertThat(adaptive).hasToString("AdaptiveDelay[targetExtraLoad=0.05, window=1000, recoveryWindow=250, "
-        + "minSamples=100, min=PT0S, max=none]");
+        + "minSamples=100, min=PT0S, max=none, deadlineAware=true]");
+    assertThat(adaptive.deadlineAware(false)).isNotEqualTo(adaptive)
+        .satisfies(copy -> assertThat(copy.isDeadlineAware()).isFalse());
   }
 
   @ParameterizedTest

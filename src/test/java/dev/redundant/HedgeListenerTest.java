@@ -99,7 +99,7 @@ class HedgeListenerTest {
     assertThat(events.succeeded).containsExactly(1);
     assertThat(events.succeededAfter).containsExactly(Duration.ofSeconds(3));
     assertThat(events.cancelled).containsExactly(2);
-    assertThat(events.finished).containsExactly(new CallSummary(true, 3, 1, 1, Duration.ofSeconds(3)));
+    assertThat(events.finished).containsExactly(new CallSummary(true, 3, 1, 1, Duration.ofSeconds(3), 1));
     task.awaitInterrupted(2);
   }
 

@@ -1,6 +1,8 @@
 package dev.redundant.bench;
 
+import dev.redundant.AdaptiveDelay;
 import dev.redundant.Hedge;
+import dev.redundant.HedgeBudget;
 import dev.redundant.Redundant;
 import java.time.Duration;
 import java.util.Arrays;
@@ -22,7 +24,7 @@ import java.util.concurrent.Executors;
  * <pre>
  * java -cp target/benchmarks.jar dev.redundant.bench.PairedRatios [rounds] [warmupSeconds] [callers] [pairs]
  *   callers: platform,virtual (default both); pairs: a regex over fs2_invokeAny, fs1_vtStartJoin,
- *   hedged_fs1, fs2_cfAnyOf (default all)
+ *   hedged_fs1, adaptive_budget_fs1, fs2_cfAnyOf (default all)
  * </pre>
  */
 public final class PairedRatios {
@@ -50,6 +52,9 @@ public final class PairedRatios {
         warmupSeconds, Runtime.version(), Runtime.getRuntime().availableProcessors());
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
       Hedge<Integer> hedged = Hedge.<Integer>builder().maxAttempts(2).delay(Duration.ofSeconds(1)).build();
+      // The closed loop on the fast path: every first attempt wins, is recorded, and funds the budget.
+      Hedge<Integer> adaptive = Hedge.<Integer>builder().maxAttempts(2).delay(Duration.ofSeconds(1))
+          .adaptiveDelay(AdaptiveDelay.targetExtraLoad(0.05)).budget(HedgeBudget.builder().build()).build();
       Op firstSuccess1 = in -> Redundant.firstSuccess(1, () -> in * 31);
       Op firstSuccess2 = in -> Redundant.firstSuccess(2, () -> in * 31);
       int[] out = new int[1];
@@ -63,6 +68,8 @@ public final class PairedRatios {
           }),
           new Pair("hedged_fs1", "hedged, first wins / firstSuccess(1)",
               in -> hedged.call(attempt -> in * 31 + attempt.index()), firstSuccess1),
+          new Pair("adaptive_budget_fs1", "hedged adaptive+budget, first wins / firstSuccess(1)",
+              in -> adaptive.call(attempt -> in * 31 + attempt.index()), firstSuccess1),
           new Pair("fs2_cfAnyOf", "firstSuccess(2) / CompletableFuture anyOf(2)", firstSuccess2, in -> {
             CompletableFuture<Integer> a = CompletableFuture.supplyAsync(() -> in * 31, executor);
             CompletableFuture<Integer> b = CompletableFuture.supplyAsync(() -> in * 31 + 1, executor);
@@ -140,7 +147,8 @@ public final class PairedRatios {
     return copy;
   }
 
-  private static double quantile(double[] sorted, double q) {
+  /** The {@code q} quantile of sorted values, interpolated; shared with {@link AdaptiveThroughput}. */
+  static double quantile(double[] sorted, double q) {
     double pos = q * (sorted.length - 1);
     int lo = (int) Math.floor(pos);
     int hi = Math.min(sorted.length - 1, lo + 1);

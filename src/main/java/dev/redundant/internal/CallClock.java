@@ -24,13 +24,11 @@ final class CallClock {
   static final long FIRED = -1;
 
   private final TimeSource timeSource;
-  private final long timeoutNanos;
   private final Duration attemptTimeout;
   private final long attemptTimeoutNanos;
 
-  CallClock(TimeSource timeSource, long timeoutNanos, Duration attemptTimeout, long attemptTimeoutNanos) {
+  CallClock(TimeSource timeSource, Duration attemptTimeout, long attemptTimeoutNanos) {
     this.timeSource = timeSource;
-    this.timeoutNanos = timeoutNanos;
     this.attemptTimeout = attemptTimeout;
     this.attemptTimeoutNanos = attemptTimeoutNanos;
   }
@@ -67,6 +65,7 @@ final class CallClock {
    */
   long fireDue(ClockedCall call, long now) {
     long start = call.startNanos();
+    long timeoutNanos = call.timeoutNanos(); // the policy's, or the call's own
     if (elapsed(now, start, timeoutNanos)) {
       call.timeOut();
       return FIRED;

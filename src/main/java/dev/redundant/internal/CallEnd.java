@@ -8,6 +8,10 @@ enum CallEnd {
   FATAL,
   /** The call timeout elapsed. */
   TIMEOUT,
+  /** Every attempt started failed and the budget denied the failover. */
+  NO_BUDGET,
+  /** Every attempt started failed and the failover was skipped: too little time left before the deadline. */
+  NO_TIME,
   /** An attempt threw a {@link VirtualMachineError} or {@link AssertionError}: the caller gets it as is. */
   ERROR,
   /** The policy's {@link dev.redundant.TimeSource} threw: the caller gets what it threw. */

@@ -15,6 +15,9 @@ interface ClockedCall {
   /** The clock's reading when the call started. */
   long startNanos();
 
+  /** The call's time limit from {@link #startNanos()}: the policy's timeout or the call's own; or NEVER. */
+  long timeoutNanos();
+
   /**
    * The start of the latest attempt, from which the next hedge delay counts. Written before the count of
    * started attempts grows, so a reader that sees a count sees a start at least as recent.

@@ -4,6 +4,7 @@ import dev.redundant.AllAttemptsFailedException;
 import dev.redundant.AttemptReport;
 import dev.redundant.FatalFailureException;
 import dev.redundant.HedgeTimeoutException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 
@@ -25,11 +26,16 @@ record Ended(CallEnd kind, Throwable cause, Throwable predicateFailure, List<Att
    * Builds what the caller gets. Never mutates a user's exception: a predicate's failure is added only to
    * the library's own {@link FatalFailureException}.
    *
+   * @param timeoutNanos the call's time limit, for a timeout's message
    * @return the exception or error to throw to the caller, or to complete the future with
    */
-  Throwable exception(RaceConfig config) {
+  Throwable exception(RaceConfig config, long timeoutNanos) {
     return switch (kind) {
       case ALL_FAILED -> new AllAttemptsFailedException(reports);
+      case NO_BUDGET -> new AllAttemptsFailedException(reports.size() + " attempts failed and the hedge budget"
+          + " denied a failover", reports);
+      case NO_TIME -> new AllAttemptsFailedException(reports.size() + " attempts failed and a failover was"
+          + " skipped: the time left before the deadline was below a typical successful attempt", reports);
       case FATAL -> {
         FatalFailureException fatal = new FatalFailureException(cause, reports);
         if (predicateFailure != null && predicateFailure != cause) {
@@ -37,7 +43,8 @@ record Ended(CallEnd kind, Throwable cause, Throwable predicateFailure, List<Att
         }
         yield fatal;
       }
-      case TIMEOUT -> new HedgeTimeoutException(config.timeout, reports);
+      case TIMEOUT -> new HedgeTimeoutException(
+          timeoutNanos == config.timeoutNanos ? config.timeout : Duration.ofNanos(timeoutNanos), reports);
       case ERROR -> cause;
       case CLOCK_FAILED -> cause instanceof RuntimeException || cause instanceof Error
           ? cause : new IllegalStateException("The TimeSource threw", cause);

@@ -3,6 +3,7 @@ package dev.redundant.internal;
 import dev.redundant.AttemptReport;
 import dev.redundant.HedgeListener;
 import dev.redundant.HedgeListener.CallSummary;
+import dev.redundant.HedgeListener.SkippedAttempt;
 import java.time.Duration;
 
 /**
@@ -56,6 +57,14 @@ final class EventRelay {
       listener.onAttemptCancelled(run);
     } catch (Throwable t) {
       threw("onAttemptCancelled", t);
+    }
+  }
+
+  void skipped(SkippedAttempt skipped) {
+    try {
+      listener.onAttemptSkipped(skipped);
+    } catch (Throwable t) {
+      threw("onAttemptSkipped", t);
     }
   }
 

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The running counts behind {@link HedgeStatistics}, one set per policy. Each count is a
  * {@link LongAdder}: an increment is a single uncontended CAS on a cell of its own under contention, cheap
- * enough to leave on for every call.
+ * enough to leave on for every call. Attempts are not counted apart: every attempt is a call's first, a
+ * hedge or a failover, so a snapshot sums those (one increment fewer per call).
  *
  * <p><b>Thread safety:</b> thread-safe. A {@link #snapshot} reads the counts one after another, so under
  * load it may be off by the calls in flight (see {@link HedgeStatistics}).
@@ -19,7 +20,6 @@ public final class HedgeCounters {
   private final LongAdder calls = new LongAdder();
   private final LongAdder successes = new LongAdder();
   private final LongAdder failures = new LongAdder();
-  private final LongAdder attempts = new LongAdder();
   private final LongAdder hedges = new LongAdder();
   private final LongAdder hedgesWon = new LongAdder();
   private final LongAdder failovers = new LongAdder();
@@ -32,19 +32,16 @@ public final class HedgeCounters {
   /** A call started its first attempt. */
   public void callStarted() {
     calls.increment();
-    attempts.increment();
   }
 
   /** A hedge started. */
   public void hedgeStarted() {
     hedges.increment();
-    attempts.increment();
   }
 
   /** A failover started. */
   public void failoverStarted() {
     failovers.increment();
-    attempts.increment();
   }
 
   /**
@@ -98,7 +95,12 @@ public final class HedgeCounters {
   private HedgeStatistics snapshot(DelayMode mode, long delayNanos, LatencyQuantiles latency) {
     Optional<Duration> delay = delayNanos == RaceConfig.NEVER ? Optional.empty()
         : Optional.of(Duration.ofNanos(delayNanos));
-    return new HedgeStatistics(calls.sum(), successes.sum(), failures.sum(), attempts.sum(), hedges.sum(),
-        hedgesWon.sum(), failovers.sum(), denied.sum(), skipped.sum(), mode, delay, latency);
+    // Read in the order the counts grow in a call (its start, then its extra attempts), and attempts summed
+    // from the same readings: the identity attempts = calls + hedges + failovers holds in every snapshot.
+    long c = calls.sum();
+    long h = hedges.sum();
+    long f = failovers.sum();
+    return new HedgeStatistics(c, successes.sum(), failures.sum(), c + h + f, h, hedgesWon.sum(), f, denied.sum(),
+        skipped.sum(), mode, delay, latency);
   }
 }

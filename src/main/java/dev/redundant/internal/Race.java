@@ -5,6 +5,8 @@ import dev.redundant.AttemptReport;
 import dev.redundant.AttemptReport.Outcome;
 import dev.redundant.AttemptTask;
 import dev.redundant.HedgeListener.CallSummary;
+import dev.redundant.HedgeListener.SkippedAttempt;
+import dev.redundant.HedgeResult;
 import dev.redundant.RejectedResultException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -80,9 +82,16 @@ import org.slf4j.MDC;
  *     a caller, and a dependent stage of an asynchronous call's future, find them interrupted.</li>
  * </ul>
  *
- * <h2>Hook points</h2>
- * {@link #mayLaunch} (whether to start a hedge or failover), {@link #hedgeDelayNanos} (the delay before
- * the next attempt), {@link #firstAttemptEnded} (attempt 0's outcome) and {@link #callEnded} (the call's).
+ * <h2>Hook points: the closed loop</h2>
+ * {@link #mayLaunch} (whether to start a hedge or failover: the deadline, then the budget),
+ * {@link #hedgeDelayNanos} (the fixed or learnt delay before the next attempt), {@link #firstAttemptEnded}
+ * (attempt 0's outcome, which the delay is learnt from) and {@link #callEnded} (the call's: statistics,
+ * budget deposit). Each does nothing for a policy without the feature it serves.
+ *
+ * <h2>Per-call limit and result</h2>
+ * A call may carry its own time limit ({@code timeoutNanos}, replacing the policy's) and may ask for a
+ * {@link HedgeResult}: then the winner decides the call with a {@link Won} (its index and end time) instead
+ * of its bare value, and the result is built by whoever delivers it.
  *
  * <p>Nothing here blocks inside {@code synchronized}.
  *
@@ -93,6 +102,8 @@ public final class Race<T> implements ClockedCall {
 
   /** The value of a winner that returned {@code null}. */
   private static final Object NIL = new Object();
+  /** Tells {@link #call(RaceConfig, AttemptTask, Callable, long, boolean)} to use the policy's timeout. */
+  public static final long POLICY_LIMIT = -1;
   /** A call without a winner whose {@link Ended} is being built. */
   private static final Object DECIDING = new Object();
   /** {@code launching}: the decider asked for onCallFinished. */
@@ -128,6 +139,12 @@ public final class Race<T> implements ClockedCall {
   private final Map<String, String> mdc;
   private final AttemptRun[] runs;
   private final long startNanos;
+  /** The call's time limit from its start: the policy's timeout or the call's own; NEVER for none. */
+  private final long timeoutNanos;
+  /** Whether someone must watch the clock: the policy's hedges or timeouts, or a limit of the call's own. */
+  private final boolean timed;
+  /** Whether the caller asked for a {@link HedgeResult}: the winner then decides with a {@link Won}. */
+  private final boolean withResult;
 
   /** null: undecided; NIL or a value: the winner's; DECIDING, then an Ended: no winner. */
   private volatile Object result;
@@ -145,16 +162,27 @@ public final class Race<T> implements ClockedCall {
   private volatile long lastStartNanos;
   /** The thread to unpark when the call ends, or null. */
   private volatile Thread waiter;
+  /** Set once a hedge was denied or skipped: the call starts no more hedges (failovers may still start). */
+  private volatile boolean noMoreHedges;
+  /** Why the latest failover was refused ({@code NO_BUDGET} or {@code NO_TIME}), or null. */
+  private volatile CallEnd failoverRefused;
 
-  private Race(RaceConfig config, AttemptTask<?> task, Callable<?> callable, RaceFuture<T> future) {
+  private Race(RaceConfig config, AttemptTask<?> task, Callable<?> callable, RaceFuture<T> future,
+      long limitNanos, boolean withResult) {
     this.config = config;
     this.task = task;
     this.callable = callable;
     this.future = future;
     this.mdc = config.copyMdc ? MDC.getCopyOfContextMap() : null;
     this.runs = new AttemptRun[config.maxAttempts];
+    this.timeoutNanos = limitNanos == POLICY_LIMIT ? config.timeoutNanos : limitNanos;
+    this.timed = config.timed || timeoutNanos != RaceConfig.NEVER;
+    this.withResult = withResult;
     this.startNanos = config.clock.read(); // a throwing clock fails the call before anything starts
   }
+
+  /** The winner's decision of a call that asked for a {@link HedgeResult}. */
+  private record Won(int index, Object value, long endNanos) {}
 
   // ---------------------------------------------------------------- entry points
 
@@ -167,7 +195,7 @@ public final class Race<T> implements ClockedCall {
    * @throws InterruptedException if the caller was interrupted before a winner (or on entry)
    */
   public static <T> T call(RaceConfig config, AttemptTask<? extends T> task) throws InterruptedException {
-    return callOn(config, task, null);
+    return callOn(config, task, null, POLICY_LIMIT, false);
   }
 
   /**
@@ -179,7 +207,39 @@ public final class Race<T> implements ClockedCall {
    * @throws InterruptedException if the caller was interrupted before a winner (or on entry)
    */
   public static <T> T call(RaceConfig config, Callable<? extends T> task) throws InterruptedException {
-    return callOn(config, null, task);
+    return callOn(config, null, task, POLICY_LIMIT, false);
+  }
+
+  /**
+   * Runs a call with settings of its own on the calling thread and waits for its outcome.
+   *
+   * @param config the policy
+   * @param task the task given each attempt, or null
+   * @param callable the plain task, or null; exactly one of the two is non-null
+   * @param limitNanos the call's time limit from its start (positive, or {@link RaceConfig#NEVER}), or
+   *     {@link #POLICY_LIMIT} for the policy's timeout
+   * @param withResult whether to return a {@link HedgeResult} instead of the bare value
+   * @return the winner's value, or its {@link HedgeResult}
+   * @throws InterruptedException if the caller was interrupted before a winner (or on entry)
+   */
+  public static <T> T call(RaceConfig config, AttemptTask<?> task, Callable<?> callable, long limitNanos,
+      boolean withResult) throws InterruptedException {
+    return callOn(config, task, callable, limitNanos, withResult);
+  }
+
+  /**
+   * Starts a call with settings of its own and returns its future at once.
+   *
+   * @param config the policy
+   * @param task the task given each attempt, or null
+   * @param callable the plain task, or null; exactly one of the two is non-null
+   * @param limitNanos as for {@link #call(RaceConfig, AttemptTask, Callable, long, boolean)}
+   * @param withResult whether the future completes with a {@link HedgeResult} instead of the bare value
+   * @return a future that cancels the call's attempts when cancelled or completed by its holder
+   */
+  public static <T> CompletableFuture<T> callAsync(RaceConfig config, AttemptTask<?> task, Callable<?> callable,
+      long limitNanos, boolean withResult) {
+    return startAsync(config, task, callable, limitNanos, withResult);
   }
 
   /**
@@ -190,7 +250,7 @@ public final class Race<T> implements ClockedCall {
    * @return a future that cancels the call's attempts when cancelled or completed by its holder
    */
   public static <T> CompletableFuture<T> callAsync(RaceConfig config, AttemptTask<? extends T> task) {
-    return startAsync(config, task, null);
+    return startAsync(config, task, null, POLICY_LIMIT, false);
   }
 
   /**
@@ -201,25 +261,26 @@ public final class Race<T> implements ClockedCall {
    * @return a future that cancels the call's attempts when cancelled or completed by its holder
    */
   public static <T> CompletableFuture<T> callAsync(RaceConfig config, Callable<? extends T> task) {
-    return startAsync(config, null, task);
+    return startAsync(config, null, task, POLICY_LIMIT, false);
   }
 
-  private static <T> T callOn(RaceConfig config, AttemptTask<?> task, Callable<?> callable)
-      throws InterruptedException {
+  private static <T> T callOn(RaceConfig config, AttemptTask<?> task, Callable<?> callable, long limitNanos,
+      boolean withResult) throws InterruptedException {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    Race<T> race = new Race<>(config, task, callable, null);
+    Race<T> race = new Race<>(config, task, callable, null, limitNanos, withResult);
     race.waiter = Thread.currentThread();
     race.begin();
     return race.await();
   }
 
-  private static <T> CompletableFuture<T> startAsync(RaceConfig config, AttemptTask<?> task, Callable<?> callable) {
+  private static <T> CompletableFuture<T> startAsync(RaceConfig config, AttemptTask<?> task, Callable<?> callable,
+      long limitNanos, boolean withResult) {
     RaceFuture<T> future = new RaceFuture<>();
-    Race<T> race = new Race<>(config, task, callable, future);
+    Race<T> race = new Race<>(config, task, callable, future, limitNanos, withResult);
     future.race = race;
-    Thread watcher = config.timed ? Thread.ofVirtual().unstarted(race::watchClock) : null;
+    Thread watcher = race.timed ? Thread.ofVirtual().unstarted(race::watchClock) : null;
     race.waiter = watcher;
     race.begin();
     if (watcher != null && race.result == null) {
@@ -232,15 +293,24 @@ public final class Race<T> implements ClockedCall {
 
   /**
    * Starts the attempts that start with the call: the first, and every following one whose hedge delay
-   * is zero (unless {@link #mayLaunch} refuses). No attempt has run yet, so nothing can race with the
+   * is zero (unless {@link #mayLaunch} refuses; the first needs no permission). No attempt has run yet,
+   * so nothing can race with the
    * reservation or the publication: the runs are published with plain stores before the volatile write
    * of {@code started}, and each attempt sees them through the happens-before of
    * {@link java.util.concurrent.Executor#execute}.
    */
   private void begin() {
     int together = 1;
-    while (together < config.startTogether && mayLaunch(together, Trigger.HEDGE)) {
+    while (together < config.maxAttempts && startsWithCall(together)
+        && mayLaunch(together, Trigger.HEDGE, startNanos)) {
       together++;
+    }
+    HedgeCounters counters = config.counters;
+    if (counters != null) {
+      counters.callStarted();
+      for (int i = 1; i < together; i++) {
+        counters.hedgeStarted();
+      }
     }
     launching(together);
     for (int i = 0; i < together; i++) {
@@ -249,7 +319,7 @@ public final class Race<T> implements ClockedCall {
         config.events.started(runs[i]); // before it is published, so before anything can end it
       }
     }
-    if (config.timed) {
+    if (timed) {
       lastStartNanos = startNanos;
     }
     if (config.waitForLosers) {
@@ -292,18 +362,46 @@ public final class Race<T> implements ClockedCall {
     }
   }
 
-  /** Reserves the next attempt index, or returns -1 when the call has ended, used every attempt or may not launch. */
+  /** Whether attempt {@code index >= 1} starts with the first: its hedge delay, like the previous ones', is zero. */
+  private boolean startsWithCall(int index) {
+    return config.estimator == null ? index < config.startTogether : hedgeDelayNanos(index) == 0;
+  }
+
+  /**
+   * Reserves the next attempt index, or returns -1 when the call has ended, used every attempt or may not
+   * launch. Permission ({@link #mayLaunch}) is asked once, for the first index tried: a lost CAS (another
+   * launcher took that index) retries with the permission held, so a budget token is never spent twice.
+   */
   private int reserve(Trigger trigger, long now) {
+    boolean allowed = false;
     for (;;) {
       int n = started;
-      if (n >= config.maxAttempts || result != null || !mayLaunch(n, trigger)) {
+      // Guard against race with a decision or another launcher between the permission and the CAS: a
+      // token granted then is not refunded (it errs on the side of less load).
+      if (n >= config.maxAttempts || result != null) {
         return -1;
       }
-      if (config.timed) {
+      if (!allowed && !mayLaunch(n, trigger, now)) {
+        return -1;
+      }
+      allowed = true;
+      if (timed) {
         lastStartNanos = now; // before the count grows: see ClockedCall.latestStartNanos
       }
       if (STARTED.compareAndSet(this, n, n + 1)) {
+        countLaunch(trigger);
         return n;
+      }
+    }
+  }
+
+  private void countLaunch(Trigger trigger) {
+    HedgeCounters counters = config.counters;
+    if (counters != null) {
+      if (trigger == Trigger.HEDGE) {
+        counters.hedgeStarted();
+      } else {
+        counters.failoverStarted();
       }
     }
   }
@@ -323,7 +421,7 @@ public final class Race<T> implements ClockedCall {
       dropLaunch(run, now);
       return;
     }
-    if (trigger == Trigger.FAILOVER && config.timed) {
+    if (trigger == Trigger.FAILOVER && timed) {
       // Guard against race with the clock: it may have parked without a deadline while no attempt was
       // active, and this attempt may have an attempt timeout or hedge to watch.
       LockSupport.unpark(waiter);
@@ -378,7 +476,8 @@ public final class Race<T> implements ClockedCall {
       discard(value); // cancelled while it returned: a loser
       return;
     }
-    if (!RESULT.compareAndSet(this, null, value == null ? NIL : value)) {
+    Object decision = withResult ? new Won(run.index(), value, now()) : value == null ? NIL : value;
+    if (!RESULT.compareAndSet(this, null, decision)) {
       discard(value); // a loser: the call was decided already
       if (run.index() == 0) {
         firstAttemptEnded(run, Outcome.CANCELLED);
@@ -390,7 +489,7 @@ public final class Race<T> implements ClockedCall {
     if (run.index() == 0) {
       firstAttemptEnded(run, null);
     }
-    callEnded(result);
+    callEnded(run);
     if (config.events != null) {
       config.events.succeeded(run, run.since(now()));
       callFinished(run.index());
@@ -438,8 +537,22 @@ public final class Race<T> implements ClockedCall {
       end(ends, failure, predicateFailure);
     } else if ((int) FAILED.getAndAdd(this, 1) + 1 == config.maxAttempts) {
       end(CallEnd.ALL_FAILED, null, null);
-    } else {
-      launchNext(Trigger.FAILOVER);
+    } else if (!launchNext(Trigger.FAILOVER)) {
+      endIfNothingRuns();
+    }
+  }
+
+  /**
+   * After a failover was not started: ends the call with the failures so far if the failover was refused
+   * (budget or deadline) and every attempt started has failed, since nothing else would end it.
+   */
+  private void endIfNothingRuns() {
+    CallEnd refused = failoverRefused;
+    // Guard against race with other attempts failing at once: each failing thread counts its failure
+    // before it asks for a failover and checks here after, so the last of them sees every failure; an
+    // attempt reserved meanwhile (a hedge) keeps the count of started ahead, and the call goes on with it.
+    if (refused != null && result == null && failed == started) {
+      end(refused, null, null);
     }
   }
 
@@ -458,18 +571,71 @@ public final class Race<T> implements ClockedCall {
   /**
    * Hook (a): whether to start attempt {@code index} as a hedge or failover (not called for the first
    * attempt). Every launch but the first passes here once, before its index is reserved; a refusal
-   * leaves the index free. Today every launch is allowed. A refused hedge is not retried by the clock
-   * until its next wakeup; a refused failover with no attempt left running must end the call (whoever
-   * adds a refusal must add that).
+   * leaves the index free. Refused: an attempt that a deadline-aware adaptive delay judges cannot finish
+   * in the time left (checked first, so that no token is spent on it), then one the budget has no token
+   * for. A refused hedge stops the call's hedging ({@link #hedgeDelayNanos} is then NEVER, so the clock
+   * does not ask again); a refused failover with no attempt left running ends the call
+   * ({@link #endIfNothingRuns}).
+   *
+   * @param now the clock's reading, against which the deadline is checked
    */
-  private boolean mayLaunch(int index, Trigger trigger) {
+  private boolean mayLaunch(int index, Trigger trigger, long now) {
+    if (trigger == Trigger.HEDGE && noMoreHedges) {
+      return false;
+    }
+    if (config.deadlineAware && timeoutNanos != RaceConfig.NEVER) {
+      long typical = config.estimator.typicalSuccessNanos();
+      if (typical != DelayEstimator.UNKNOWN && CallClock.remaining(now, startNanos, timeoutNanos) < typical) {
+        refused(index, trigger, now, SkippedAttempt.Reason.DEADLINE);
+        return false;
+      }
+    }
+    TokenBudget budget = config.budget;
+    if (budget != null && !(trigger == Trigger.HEDGE ? budget.tryHedge() : budget.tryFailover())) {
+      refused(index, trigger, now, SkippedAttempt.Reason.BUDGET);
+      return false;
+    }
     return true;
   }
 
-  /** Hook (b): the hedge delay before attempt {@code index >= 1} starts, after the previous start. */
+  /** Records a refused launch: stops hedging or notes the failover, counts it, tells the listener. */
+  private void refused(int index, Trigger trigger, long now, SkippedAttempt.Reason reason) {
+    boolean budget = reason == SkippedAttempt.Reason.BUDGET;
+    if (trigger == Trigger.HEDGE) {
+      noMoreHedges = true;
+    } else {
+      failoverRefused = budget ? CallEnd.NO_BUDGET : CallEnd.NO_TIME;
+    }
+    HedgeCounters counters = config.counters;
+    if (counters != null) {
+      if (budget) {
+        counters.deniedByBudget();
+      } else {
+        counters.skippedForDeadline();
+      }
+    }
+    if (LOG.isDebugEnabled()) {
+      debug("Attempt {} ({}) not started: {}", index, trigger, budget ? "no budget" : "too close to the deadline");
+    }
+    if (config.events != null) {
+      config.events.skipped(
+          new SkippedAttempt(index, trigger, reason, Duration.ofNanos(Math.max(0, now - startNanos))));
+    }
+  }
+
+  /**
+   * Hook (b): the hedge delay before attempt {@code index >= 1} starts, after the previous start: the
+   * policy's fixed delay, or the learnt one (the fixed delay during warm-up); NEVER once the call's hedging
+   * was stopped by a refusal.
+   */
   @Override
   public long hedgeDelayNanos(int index) {
-    return config.delayNanos[index];
+    if (noMoreHedges) {
+      return RaceConfig.NEVER;
+    }
+    long fixed = config.delayNanos[index];
+    DelayEstimator estimator = config.estimator;
+    return estimator == null ? fixed : estimator.delayNanos(fixed);
   }
 
   /**
@@ -480,15 +646,37 @@ public final class Race<T> implements ClockedCall {
    *     attempt won or the call ended first)
    */
   private void firstAttemptEnded(AttemptRun first, Outcome how) {
+    DelayEstimator estimator = config.estimator;
+    if (estimator == null) {
+      return;
+    }
+    if (how == null) {
+      estimator.recordSuccess(Math.max(0, now() - first.startNanos));
+    } else if (how == Outcome.CANCELLED || how == Outcome.TIMED_OUT) {
+      estimator.recordCensored(); // it ran longer than it was allowed to, without success
+    } // a failure says nothing about how long a success takes
   }
 
   /**
    * Hook (d): the call was decided, once per call, on the deciding thread, after the losers were
-   * cancelled and the outcome delivered.
+   * cancelled and the outcome delivered: counts it, and a success funds the budget.
    *
-   * @param outcome the winner's value ({@code NIL} for null) or an {@link Ended}
+   * @param winner the winning attempt, or null for a call without a winner
    */
-  private void callEnded(Object outcome) {
+  private void callEnded(AttemptRun winner) {
+    HedgeCounters counters = config.counters;
+    if (winner == null) {
+      if (counters != null) {
+        counters.callFailed();
+      }
+      return;
+    }
+    if (config.budget != null) {
+      config.budget.onSuccess();
+    }
+    if (counters != null) {
+      counters.callSucceeded(winner.isHedge());
+    }
   }
 
   // ---------------------------------------------------------------- ending the call
@@ -512,7 +700,7 @@ public final class Race<T> implements ClockedCall {
     }
     result = outcome;
     deliver();
-    callEnded(outcome);
+    callEnded(null);
     if (config.events != null) {
       callFinished(-1);
     }
@@ -555,15 +743,29 @@ public final class Race<T> implements ClockedCall {
   }
 
   private List<AttemptReport> reports() {
+    return reports(null);
+  }
+
+  /** One report per published attempt; the winner's, if any, is {@code SUCCEEDED}. */
+  private List<AttemptReport> reports(Won won) {
     int n = publishedCount();
     List<AttemptReport> reports = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       AttemptRun run = published(i);
-      if (run != null) {
-        reports.add(run.report());
+      if (run == null) {
+        continue;
       }
+      reports.add(won != null && won.index == i
+          ? new AttemptReport(i, Outcome.SUCCEEDED, run.since(won.endNanos), null)
+          : run.report());
     }
     return reports;
+  }
+
+  /** The {@link HedgeResult} of a call won with {@code won}. */
+  private HedgeResult<Object> resultOf(Won won) {
+    return new HedgeResult<>(won.value, won.index, reports(won),
+        Duration.ofNanos(Math.max(0, won.endNanos - startNanos)));
   }
 
   /** The bound of published attempt indices: every published attempt is {@code published(i)} below it. */
@@ -603,16 +805,18 @@ public final class Race<T> implements ClockedCall {
     int n = publishedCount();
     int attempts = 0;
     int hedges = 0;
+    int failovers = 0;
     for (int i = 0; i < n; i++) {
       AttemptRun run = published(i);
       if (run != null) {
         attempts++;
         hedges += run.isHedge() ? 1 : 0;
+        failovers += run.trigger() == Trigger.FAILOVER ? 1 : 0;
       }
     }
     int winner = winnerIndex;
     config.events.finished(new CallSummary(winner >= 0, attempts, hedges, winner,
-        Duration.ofNanos(Math.max(0, now() - startNanos))));
+        Duration.ofNanos(Math.max(0, now() - startNanos)), failovers));
   }
 
   // ---------------------------------------------------------------- waiting and the clock
@@ -628,7 +832,7 @@ public final class Race<T> implements ClockedCall {
           break;
         }
         LockSupport.park(this); // wait for losers
-      } else if (r == null && config.timed) {
+      } else if (r == null && timed) {
         config.clock.fireDueThenPark(this);
       } else {
         LockSupport.park(this);
@@ -660,6 +864,11 @@ public final class Race<T> implements ClockedCall {
   @Override
   public long startNanos() {
     return startNanos;
+  }
+
+  @Override
+  public long timeoutNanos() {
+    return timeoutNanos;
   }
 
   @Override
@@ -718,8 +927,11 @@ public final class Race<T> implements ClockedCall {
 
   @SuppressWarnings("unchecked")
   private T valueOf(Object r) {
+    if (r instanceof Won won) {
+      return (T) resultOf(won);
+    }
     if (r instanceof Ended ended) {
-      Throwable failure = ended.exception(config);
+      Throwable failure = ended.exception(config, timeoutNanos);
       if (failure instanceof RuntimeException e) {
         throw e;
       }
@@ -739,13 +951,14 @@ public final class Race<T> implements ClockedCall {
     }
     try {
       if (r instanceof Ended ended) {
-        f.settleExceptionally(ended.exception(config));
+        f.settleExceptionally(ended.exception(config, timeoutNanos));
       } else {
-        T value = r == NIL ? null : (T) r;
+        Object won = r instanceof Won w ? w.value : r == NIL ? null : r;
+        T value = r instanceof Won w ? (T) resultOf(w) : (T) won;
         if (!f.settleValue(value)) {
           // Guard against race with a cancel or completion from outside after the decision: nobody
           // will get this value, so it is discarded like a loser's.
-          config.discardValue(value);
+          config.discardValue(won);
         }
       }
     } catch (Throwable t) {
@@ -755,7 +968,8 @@ public final class Race<T> implements ClockedCall {
 
   /** Discards a value that lost or was rejected, unless it is the very object the call returns. */
   private void discard(Object value) {
-    if (value != null && value != result) {
+    Object r = result;
+    if (value != null && value != (r instanceof Won w ? w.value : r)) {
       config.discardValue(value);
     }
   }

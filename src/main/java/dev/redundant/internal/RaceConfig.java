@@ -1,6 +1,8 @@
 package dev.redundant.internal;
 
+import dev.redundant.AdaptiveDelay;
 import dev.redundant.HedgeListener;
+import dev.redundant.HedgeStatistics;
 import dev.redundant.TimeSource;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -14,7 +16,11 @@ import java.util.function.Predicate;
  * hedge delay of attempt {@code i >= 1} after the previous attempt's start ({@link #NEVER}: no hedge);
  * a {@code null} timeout or attempt timeout means none; a {@code null} reject predicate accepts every
  * value; a {@code null} listener means no events; a {@code null} discard action closes
- * {@link AutoCloseable} values.
+ * {@link AutoCloseable} values. With an adaptive delay, {@code delayNanos} is the warm-up delay.
+ *
+ * <p><b>Closed loop.</b> {@code estimator} (adaptive delay), {@code budget} and {@code counters}
+ * (statistics) are each {@code null} when the policy does not use them, so that a policy pays only for
+ * what it uses: {@code Redundant.firstSuccess}'s shared policies have none of them.
  *
  * <p><b>Thread safety:</b> immutable apart from the spin advisors, racy heuristics by design.
  */
@@ -26,6 +32,16 @@ public final class RaceConfig {
   final int maxAttempts;
   final long[] delayNanos;
   final Duration timeout;
+  /** The call timeout in nanoseconds, or {@link #NEVER}. */
+  final long timeoutNanos;
+  /** Learns the hedge delay, or null for fixed delays. */
+  final DelayEstimator estimator;
+  /** Whether hedges and failovers that cannot finish before the deadline are skipped (adaptive only). */
+  final boolean deadlineAware;
+  /** Funds hedges and failovers, or null for no budget. */
+  final TokenBudget budget;
+  /** The statistics' counts, or null for a policy that keeps none. */
+  final HedgeCounters counters;
   final Predicate<? super Throwable> fatal;
   final Predicate<Object> reject;
   final Consumer<Object> onDiscard;
@@ -48,14 +64,34 @@ public final class RaceConfig {
   /** The advisor used last: a racy one-entry cache in front of {@link #spinAdvisors}. */
   private SpinAdvisor lastSpinAdvisor;
 
-  /** Takes the settings as validated by the builder; {@code delayNanos} is not copied. */
-  @SuppressWarnings("unchecked")
+  /** Takes the settings of an open-loop policy without statistics; {@code delayNanos} is not copied. */
   public RaceConfig(int maxAttempts, long[] delayNanos, Duration timeout, Duration attemptTimeout,
       Predicate<? super Throwable> fatal, Predicate<Object> reject, Consumer<?> onDiscard,
       boolean waitForLosers, HedgeListener listener, Executor executor, TimeSource timeSource, boolean copyMdc) {
+    this(maxAttempts, delayNanos, timeout, attemptTimeout, fatal, reject, onDiscard, waitForLosers, listener,
+        executor, timeSource, copyMdc, null, null, false);
+  }
+
+  /**
+   * Takes the settings as validated by the builder; {@code delayNanos} is not copied.
+   *
+   * @param adaptive the adaptive delay, or null for fixed delays
+   * @param budget the budget's live tokens, or null for none
+   * @param statistics whether to keep counts for {@link #statistics()}
+   */
+  @SuppressWarnings("unchecked")
+  public RaceConfig(int maxAttempts, long[] delayNanos, Duration timeout, Duration attemptTimeout,
+      Predicate<? super Throwable> fatal, Predicate<Object> reject, Consumer<?> onDiscard,
+      boolean waitForLosers, HedgeListener listener, Executor executor, TimeSource timeSource, boolean copyMdc,
+      AdaptiveDelay adaptive, TokenBudget budget, boolean statistics) {
     this.maxAttempts = maxAttempts;
     this.delayNanos = delayNanos;
     this.timeout = timeout;
+    this.timeoutNanos = timeout == null ? NEVER : saturatedNanos(timeout);
+    this.estimator = adaptive == null || maxAttempts == 1 ? null : new DelayEstimator(adaptive);
+    this.deadlineAware = estimator != null && adaptive.isDeadlineAware();
+    this.budget = budget;
+    this.counters = statistics ? new HedgeCounters() : null;
     this.fatal = fatal;
     this.reject = reject;
     this.onDiscard = (Consumer<Object>) onDiscard;
@@ -63,18 +99,33 @@ public final class RaceConfig {
     this.events = listener == null ? null : new EventRelay(listener);
     this.executor = executor;
     this.copyMdc = copyMdc;
-    this.clock = new CallClock(timeSource, timeout == null ? NEVER : saturatedNanos(timeout), attemptTimeout,
+    this.clock = new CallClock(timeSource, attemptTimeout,
         attemptTimeout == null ? NEVER : saturatedNanos(attemptTimeout));
     boolean hedgeTimer = false;
     for (int i = 1; i < maxAttempts; i++) {
       hedgeTimer |= delayNanos[i] != 0 && delayNanos[i] != NEVER;
     }
-    this.timed = hedgeTimer || timeout != null || attemptTimeout != null;
+    // An adaptive delay may become positive at any call: its calls watch the clock.
+    this.timed = hedgeTimer || estimator != null || timeout != null || attemptTimeout != null;
     int together = 1;
     while (together < maxAttempts && delayNanos[together] == 0) {
       together++;
     }
     this.startTogether = together;
+  }
+
+  /**
+   * Returns the statistics of the policy now.
+   *
+   * @return a snapshot
+   * @throws IllegalStateException if the policy keeps no statistics (only the library's own policies)
+   */
+  public HedgeStatistics statistics() {
+    if (counters == null) {
+      throw new IllegalStateException("this policy keeps no statistics");
+    }
+    long fallback = maxAttempts > 1 ? delayNanos[1] : NEVER;
+    return estimator == null ? counters.snapshot(fallback) : counters.snapshot(estimator, fallback);
   }
 
   /** {@code d} in nanoseconds, or {@link #NEVER} when it does not fit. */

@@ -1,0 +1,104 @@
+package dev.redundant;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.redundant.internal.RaceConfig;
+import java.time.Duration;
+
+/**
+ * A point in time by which a call must be done, on a monotonic {@link TimeSource}: what a server hands on
+ * to the calls it makes while serving a request (deadline propagation, as gRPC does). Pass it to a call
+ * with {@link CallOptions#deadline(Deadline)}.
+ *
+ * <pre>{@code
+ * Deadline deadline = Deadline.after(Duration.ofMillis(800)); // the request's budget
+ * Quote q = hedge.call(CallOptions.deadline(deadline), attempt -> replica(attempt).quote(symbol));
+ * Stock s = inventory.call(CallOptions.deadline(deadline), attempt -> ...);  // what is left of it
+ * }</pre>
+ *
+ * <p>A deadline is a start reading and a span on its time source, and compares only differences of
+ * readings, so it works on any clock origin, wraps included. A span that does not fit in a {@code long}
+ * of nanoseconds (about 292 years) never expires. A call converts a deadline into the time left when the
+ * call starts, and from then on counts that time on its policy's own time source.
+ *
+ * <p><b>Thread safety:</b> immutable; one deadline may be shared by any number of calls and threads.
+ */
+public final class Deadline {
+  private final TimeSource timeSource;
+  private final long startNanos;
+  private final long spanNanos;
+
+  private Deadline(TimeSource timeSource, long startNanos, long spanNanos) {
+    this.timeSource = timeSource;
+    this.startNanos = startNanos;
+    this.spanNanos = spanNanos;
+  }
+
+  /**
+   * Returns the deadline {@code timeout} from now on {@link TimeSource#system()}.
+   *
+   * @param timeout the time from now; zero or negative gives a deadline that has passed
+   * @return the deadline
+   * @throws NullPointerException if {@code timeout} is null
+   */
+  public static Deadline after(Duration timeout) {
+    return after(timeout, TimeSource.system());
+  }
+
+  /**
+   * Returns the deadline {@code timeout} from now on {@code timeSource}; tests pass a
+   * {@link dev.redundant.testing.ManualTimeSource}, the same as the policy's.
+   *
+   * @param timeout the time from now; zero or negative gives a deadline that has passed
+   * @param timeSource the clock the deadline is measured on
+   * @return the deadline
+   * @throws NullPointerException if an argument is null
+   */
+  public static Deadline after(Duration timeout, TimeSource timeSource) {
+    requireNonNull(timeout, "timeout");
+    requireNonNull(timeSource, "timeSource");
+    long span = timeout.isNegative() ? 0 : RaceConfig.saturatedNanos(timeout);
+    return new Deadline(timeSource, timeSource.nanoTime(), span);
+  }
+
+  /**
+   * Returns the time left, never negative: zero once the deadline has passed.
+   *
+   * @return the time left
+   */
+  public Duration remaining() {
+    return Duration.ofNanos(remainingNanos());
+  }
+
+  /**
+   * Returns whether the deadline has passed.
+   *
+   * @return whether no time is left
+   */
+  public boolean isExpired() {
+    return remainingNanos() == 0;
+  }
+
+  /**
+   * Returns the clock this deadline is measured on.
+   *
+   * @return the time source
+   */
+  public TimeSource timeSource() {
+    return timeSource;
+  }
+
+  /** The time left in nanoseconds: 0 when passed, {@link RaceConfig#NEVER} for a deadline that never comes. */
+  long remainingNanos() {
+    if (spanNanos == RaceConfig.NEVER) {
+      return RaceConfig.NEVER;
+    }
+    long elapsed = timeSource.nanoTime() - startNanos;
+    return elapsed < 0 ? spanNanos : Math.max(0, spanNanos - elapsed);
+  }
+
+  @Override
+  public String toString() {
+    return spanNanos == RaceConfig.NEVER ? "Deadline[never]" : "Deadline[remaining=" + remaining() + "]";
+  }
+}
