@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Per-call settings (issue 8 §6): a timeout or deadline at the call site, and the result of a success. */
 class CallOptionsTest {
 
-  private final ProbedTimeSource time = new ProbedTimeSource();
+  private final ManualTimeSource time = new ManualTimeSource();
 
   private Hedge<String> policy() {
     return Hedge.<String>builder().maxAttempts(3).delay(Duration.ofMillis(100)).timeout(Duration.ofSeconds(1))
@@ -28,7 +28,7 @@ class CallOptionsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Caller.class)
+  @EnumSource(value = Caller.class, names = {"PLATFORM", "VIRTUAL"})
   void aPerCallTimeoutOverridesThePolicysLongerOrShorter(Caller caller) throws Throwable {
     Hedge<String> hedge = Hedge.<String>builder().maxAttempts(1).timeout(Duration.ofSeconds(1)).timeSource(time)
         .build();
@@ -45,7 +45,7 @@ class CallOptionsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Caller.class)
+  @EnumSource(value = Caller.class, names = {"PLATFORM", "VIRTUAL"})
   void aDeadlineCountsWhatIsLeftOfItWhenTheCallStarts(Caller caller) throws Throwable {
     Hedge<String> hedge = Hedge.<String>builder().maxAttempts(1).timeSource(time).build();
     Deadline deadline = Deadline.after(Duration.ofMillis(500), time);
@@ -63,21 +63,21 @@ class CallOptionsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(CallMode.class)
-  void aDeadlineThatHasPassedFailsTheCallBeforeAnyAttemptStarts(CallMode mode) throws Exception {
+  @EnumSource(Caller.class)
+  void aDeadlineThatHasPassedFailsTheCallBeforeAnyAttemptStarts(Caller mode) throws Exception {
     Deadline passed = Deadline.after(Duration.ZERO, time);
     ScriptedTask<String> task = new ScriptedTask<String>().otherwise(value("x"));
     Hedge<String> hedge = policy();
-    CompletableFuture<String> call = mode == CallMode.ASYNC ? hedge.callAsync(CallOptions.deadline(passed), task)
+    CompletableFuture<String> call = mode == Caller.ASYNC ? hedge.callAsync(CallOptions.deadline(passed), task)
         : CompletableFuture.supplyAsync(() -> {
           try {
             return hedge.call(CallOptions.deadline(passed), task);
           } catch (InterruptedException e) {
             throw new AssertionError(e);
           }
-        }, mode == CallMode.SYNC_VIRTUAL ? Thread::startVirtualThread : r -> Thread.ofPlatform().start(r));
-    Throwable failure = CallMode.failureOf(call);
-    if (mode != CallMode.ASYNC) {
+        }, mode == Caller.VIRTUAL ? Thread::startVirtualThread : r -> Thread.ofPlatform().start(r));
+    Throwable failure = Callers.failureOf(call);
+    if (mode != Caller.ASYNC) {
       failure = failure instanceof java.util.concurrent.CompletionException c ? c.getCause() : failure;
     }
     assertThat(failure).isInstanceOf(HedgeTimeoutException.class);
@@ -94,7 +94,7 @@ class CallOptionsTest {
     task.awaitStarted(2); // attempt 1 started by failover, and hangs
     time.awaitParkedUntil(Duration.ofMillis(50));
     time.advance(Duration.ofMillis(50));
-    Throwable failure = CallMode.failureOf(call);
+    Throwable failure = Callers.failureOf(call);
     assertThat(failure).isInstanceOf(HedgeTimeoutException.class);
     assertThat(((HedgeTimeoutException) failure).failures()).containsExactly(e0);
     assertThat(((HedgeTimeoutException) failure).attempts()).extracting(AttemptReport::outcome)
@@ -103,16 +103,16 @@ class CallOptionsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(CallMode.class)
-  void aResultTellsWhichAttemptWonAndWhatEveryAttemptDid(CallMode mode) throws Exception {
+  @EnumSource(Caller.class)
+  void aResultTellsWhichAttemptWonAndWhatEveryAttemptDid(Caller mode) throws Exception {
     IOException e0 = new IOException("attempt 0");
     ScriptedTask<String> task = new ScriptedTask<String>().on(0, fail(e0)).on(1, hang()).on(2, value("two"));
     Hedge<String> hedge = policy();
     CompletableFuture<HedgeResult<String>> call = switch (mode) {
       case ASYNC -> hedge.callForResultAsync(CallOptions.timeout(Duration.ofSeconds(5)), task);
-      case SYNC_PLATFORM, SYNC_VIRTUAL -> {
+      case PLATFORM, VIRTUAL -> {
         CompletableFuture<HedgeResult<String>> f = new CompletableFuture<>();
-        (mode == CallMode.SYNC_PLATFORM ? Caller.PLATFORM : Caller.VIRTUAL).start(() -> f.complete(
+        mode.start(() -> f.complete(
             hedge.callForResult(task)));
         yield f;
       }
@@ -120,7 +120,7 @@ class CallOptionsTest {
     task.awaitStarted(2); // 0 failed at once, 1 started by failover
     time.awaitParkedUntil(Duration.ofMillis(100));
     time.advance(Duration.ofMillis(100)); // the hedge, attempt 2, wins at once
-    HedgeResult<String> result = CallMode.valueOf(call);
+    HedgeResult<String> result = Callers.valueOf(call);
     assertThat(result.value()).isEqualTo("two");
     assertThat(result.winner()).isEqualTo(2);
     assertThat(result.duration()).isEqualTo(Duration.ofMillis(100));
@@ -137,7 +137,7 @@ class CallOptionsTest {
     assertThat(result.value()).isEqualTo("v");
     assertThat(result.winner()).isZero();
     assertThat(result.attempts()).extracting(AttemptReport::outcome).containsExactly(Outcome.SUCCEEDED);
-    assertThat(CallMode.valueOf(policy().callForResultAsync(() -> null)).value()).isNull();
+    assertThat(Callers.valueOf(policy().callForResultAsync(() -> null)).value()).isNull();
   }
 
   @Test

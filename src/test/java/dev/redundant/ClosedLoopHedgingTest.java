@@ -14,6 +14,7 @@ import dev.redundant.Callers.Caller;
 import dev.redundant.HedgeListener.SkippedAttempt;
 import dev.redundant.HedgeListener.SkippedAttempt.Reason;
 import dev.redundant.HedgeStatistics.DelayMode;
+import dev.redundant.testing.ManualTimeSource;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class ClosedLoopHedgingTest {
 
-  private final ProbedTimeSource time = new ProbedTimeSource();
+  private final ManualTimeSource time = new ManualTimeSource();
   private final List<SkippedAttempt> skipped = new CopyOnWriteArrayList<>();
   private final HedgeListener skips = new HedgeListener() {
     @Override
@@ -69,7 +70,7 @@ class ClosedLoopHedgingTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Caller.class)
+  @EnumSource(value = Caller.class, names = {"PLATFORM", "VIRTUAL"})
   void theDelayConvergesToTheQuantileOfTheLatenciesAndFollowsThemWhenTheyDouble(Caller caller) throws Throwable {
     Hedge<String> hedge = Hedge.<String>builder().maxAttempts(2).timeSource(time)
         .adaptiveDelay(AdaptiveDelay.targetExtraLoad(0.1).window(200).minSamples(100)).build();
@@ -102,7 +103,7 @@ class ClosedLoopHedgingTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Caller.class)
+  @EnumSource(value = Caller.class, names = {"PLATFORM", "VIRTUAL"})
   void aFirstAttemptBeatenByItsHedgeIsCensoredAndAFailedOneIsNotRecorded(Caller caller) throws Throwable {
     Hedge<String> hedge = Hedge.<String>builder().maxAttempts(2).delay(Duration.ofMillis(10)).timeSource(time)
         .adaptiveDelay(AdaptiveDelay.targetExtraLoad(0.1).window(10).minSamples(10)).build();
@@ -129,7 +130,7 @@ class ClosedLoopHedgingTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Caller.class)
+  @EnumSource(value = Caller.class, names = {"PLATFORM", "VIRTUAL"})
   void withoutAnExplicitDelayNoHedgeStartsDuringWarmUp(Caller caller) throws Throwable {
     // The default delay (1 s) is not checked against the 500 ms timeout: the policy has no warm-up delay.
     Hedge<String> hedge = Hedge.<String>builder().maxAttempts(3).timeout(Duration.ofMillis(500)).timeSource(time)
@@ -159,8 +160,8 @@ class ClosedLoopHedgingTest {
   }
 
   @ParameterizedTest
-  @EnumSource(CallMode.class)
-  void afterAnOutageOfHangsHedgingResumesFromTheRecoveryWindow(CallMode mode) throws Exception {
+  @EnumSource(Caller.class)
+  void afterAnOutageOfHangsHedgingResumesFromTheRecoveryWindow(Caller mode) throws Exception {
     Hedge<String> hedge = Hedge.<String>builder().maxAttempts(2).timeout(Duration.ofSeconds(1)).timeSource(time)
         .adaptiveDelay(AdaptiveDelay.targetExtraLoad(0.1).window(100).recoveryWindow(20).minSamples(20))
         .build();
@@ -170,7 +171,7 @@ class ClosedLoopHedgingTest {
       CompletableFuture<String> call = mode.start(hedge, down);
       time.awaitParkedUntil(start.plus(Duration.ofSeconds(1)));
       time.advance(Duration.ofSeconds(1));
-      assertThat(CallMode.failureOf(call)).isInstanceOf(HedgeTimeoutException.class);
+      assertThat(Callers.failureOf(call)).isInstanceOf(HedgeTimeoutException.class);
     }
     patiently().until(() -> hedge.statistics().failures() == 100);
     assertThat(hedge.statistics().delayMode()).isEqualTo(DelayMode.NO_HEDGE);
@@ -179,7 +180,7 @@ class ClosedLoopHedgingTest {
     assertThat(hedge.statistics().hedgesStarted()).isZero();
 
     for (int i = 0; i < 40; i++) { // recovered: 10 ms answers
-      assertThat(CallMode.valueOf(mode.start(hedge, firstTakes(Duration.ofMillis(10))))).isEqualTo("first");
+      assertThat(Callers.valueOf(mode.start(hedge, firstTakes(Duration.ofMillis(10))))).isEqualTo("first");
     }
     patiently().until(() -> hedge.statistics().successes() == 40);
     HedgeStatistics stats = hedge.statistics();
@@ -189,7 +190,7 @@ class ClosedLoopHedgingTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Caller.class)
+  @EnumSource(value = Caller.class, names = {"PLATFORM", "VIRTUAL"})
   void anExhaustedBudgetDeniesTheNextHedgeButNeverTouchesAttemptsInFlight(Caller caller) throws Throwable {
     HedgeBudget budget = HedgeBudget.builder().hedgesPerSuccess(0).burst(1).minPerSecond(0).build();
     Hedge<String> hedge = Hedge.<String>builder().maxAttempts(3).delay(Duration.ofMillis(10))
@@ -201,7 +202,8 @@ class ClosedLoopHedgingTest {
     time.advance(Duration.ofMillis(10));
     task.awaitStarted(2); // the one token paid for hedge 1
     // Hedge 2 is due at 20 ms and denied: the next event is then the timeout, not another hedge.
-    time.advanceAndAwaitParkedUntil(Duration.ofMillis(10), Duration.ofSeconds(1));
+    time.advance(Duration.ofMillis(10));
+    time.awaitParkedUntil(Duration.ofSeconds(1));
     assertThat(skipped).containsExactly(new SkippedAttempt(2, Trigger.HEDGE, Reason.BUDGET, Duration.ofMillis(20)));
     assertThat(task.running.get()).isEqualTo(2);
     assertThat(task.interrupted).isEmpty();
@@ -219,7 +221,7 @@ class ClosedLoopHedgingTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Caller.class)
+  @EnumSource(value = Caller.class, names = {"PLATFORM", "VIRTUAL"})
   void aDeniedHedgeLeavesFailoversAvailable(Caller caller) throws Throwable {
     HedgeBudget budget = HedgeBudget.builder().minPerSecond(0).build();
     while (budget.tokens().tryHedge()) {
@@ -241,7 +243,7 @@ class ClosedLoopHedgingTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Caller.class)
+  @EnumSource(value = Caller.class, names = {"PLATFORM", "VIRTUAL"})
   void aDeniedFailoverWithNothingInFlightEndsTheCallWithTheFailuresSoFar(Caller caller) throws Throwable {
     HedgeBudget budget = HedgeBudget.builder().failoversPerSuccess(0).burst(1).minPerSecond(0).build();
     Hedge<String> hedge = Hedge.<String>builder().maxAttempts(3).noHedging().budget(budget).timeSource(time)
@@ -262,7 +264,7 @@ class ClosedLoopHedgingTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Caller.class)
+  @EnumSource(value = Caller.class, names = {"PLATFORM", "VIRTUAL"})
   void aHedgeThatCannotFinishBeforeTheDeadlineIsSkippedUnlessDeadlineAwarenessIsOff(Caller caller)
       throws Throwable {
     AdaptiveDelay adaptive = AdaptiveDelay.targetExtraLoad(0.5).window(10).minSamples(10);
@@ -283,7 +285,8 @@ class ClosedLoopHedgingTest {
       time.awaitParkedUntil(start.plus(delay));
       if (aware) {
         // At the delay, 50 ms are left, less than a typical 100 ms success: skipped; the timeout is next.
-        time.advanceAndAwaitParkedUntil(delay, start.plus(Duration.ofMillis(150)));
+        time.advance(delay);
+        time.awaitParkedUntil(start.plus(Duration.ofMillis(150)));
         assertThat(skipped).containsExactly(new SkippedAttempt(1, Trigger.HEDGE, Reason.DEADLINE, delay));
         assertThat(hedge.statistics().skippedForDeadline()).isEqualTo(1);
         time.advance(Duration.ofMillis(150).minus(delay));
@@ -301,7 +304,7 @@ class ClosedLoopHedgingTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Caller.class)
+  @EnumSource(value = Caller.class, names = {"PLATFORM", "VIRTUAL"})
   void aFailoverSkippedForTheDeadlineWithNothingInFlightEndsTheCall(Caller caller) throws Throwable {
     // The min clamp of 10 s keeps hedges out of the way: only the failover is judged against the deadline.
     Hedge<String> adaptive = Hedge.<String>builder().maxAttempts(3).timeout(Duration.ofMillis(150))
@@ -329,7 +332,7 @@ class ClosedLoopHedgingTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Caller.class)
+  @EnumSource(value = Caller.class, names = {"PLATFORM", "VIRTUAL"})
   void theStatisticsAddUpToTheAttemptsTheTaskSaw(Caller caller) throws Throwable {
     Hedge<String> hedge = Hedge.<String>builder().maxAttempts(3).delay(Duration.ofMillis(10)).timeSource(time)
         .build();
