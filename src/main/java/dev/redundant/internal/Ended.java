@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 
 /**
- * The outcome of a call without a winner, as stored in {@code Race.result}. The exception is built from
- * it by whoever delivers the outcome (the caller's thread for a synchronous call), not by the thread that
- * decided.
+ * The outcome of a call without a winner, as stored in {@code Race.result} (see {@link Decision}). The
+ * exception is built from it by whoever delivers the outcome (the caller's thread for a synchronous call),
+ * not by the thread that decided.
  *
  * @param kind how the call ended
  * @param cause the fatal failure, the error, or what the clock threw; {@code null} for other kinds

@@ -1,9 +1,12 @@
 package dev.redundant.internal;
 
+import dev.redundant.Attempt.Trigger;
 import dev.redundant.AttemptReport;
 import dev.redundant.HedgeListener;
 import dev.redundant.HedgeListener.CallSummary;
 import dev.redundant.HedgeListener.SkippedAttempt;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 
 /**
@@ -11,10 +14,39 @@ import java.time.Duration;
  * listener, so that calls without one do no event work. A listener that throws is logged at WARN (the
  * only log above debug: nothing else would show the bug) and never breaks the call.
  *
+ * <h2>onCallFinished after every other event of a call</h2>
+ * A call's {@code onCallFinished} must come after every other event of that call, yet the decider may
+ * finish while a launcher is still announcing an attempt it started (or cancelling one it published after
+ * the decision). So each call counts its launches in flight in its own {@code Race.launching} field,
+ * which this relay updates (no per-call object):
+ * <pre>
+ *   launching = launches in flight (the low bits) | FINISH | EMITTED
+ *   a launcher: adds its launches before it reserves them, subtracts them once each was handed to
+ *               the executor or dropped
+ *   the decider: writes Race.winnerIndex, then adds FINISH
+ *   whoever brings the count to exactly FINISH emits, after a CAS FINISH ──▶ FINISH | EMITTED
+ * </pre>
+ * So the decider emits at once when no launch is in flight, else the last launcher does; the CAS makes
+ * exactly one of them emit when they end together.
+ *
  * <p><b>Thread safety:</b> immutable; the listener is called from attempt threads, the caller's thread
  * and the clock watcher, concurrently.
  */
 final class EventRelay {
+  /** {@code Race.launching}: the decider asked for onCallFinished. */
+  private static final int FINISH = 1 << 30;
+  /** {@code Race.launching}: onCallFinished was emitted. */
+  private static final int EMITTED = 1 << 29;
+  private static final VarHandle LAUNCHING;
+
+  static {
+    try {
+      LAUNCHING = MethodHandles.lookup().findVarHandle(Race.class, "launching", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final HedgeListener listener;
 
   EventRelay(HedgeListener listener) {
@@ -74,6 +106,49 @@ final class EventRelay {
     } catch (Throwable t) {
       threw("onCallFinished", t);
     }
+  }
+
+  // ---------------------------------------------------------------- onCallFinished after every other event
+
+  /** Counts launches in flight of {@code call} ({@code delta} of them start or end): onCallFinished waits for them. */
+  void launching(Race<?> call, int delta) {
+    if ((int) LAUNCHING.getAndAdd(call, delta) + delta == FINISH) {
+      emitFinished(call);
+    }
+  }
+
+  /**
+   * The decider's request for onCallFinished: now if no launch is in flight, else by the last launcher.
+   *
+   * @param winner the winner's index, or -1 for a call without a winner
+   */
+  void callFinished(Race<?> call, int winner) {
+    call.winnerIndex = winner; // published by the add of FINISH
+    if ((int) LAUNCHING.getAndAdd(call, FINISH) + FINISH == FINISH) {
+      emitFinished(call);
+    }
+  }
+
+  private void emitFinished(Race<?> call) {
+    // Guard against race between the decider and launchers that end together: one emits.
+    if (!LAUNCHING.compareAndSet(call, FINISH, FINISH | EMITTED)) {
+      return;
+    }
+    int n = call.publishedCount();
+    int attempts = 0;
+    int hedges = 0;
+    int failovers = 0;
+    for (int i = 0; i < n; i++) {
+      AttemptRun run = call.published(i);
+      if (run != null) {
+        attempts++;
+        hedges += run.isHedge() ? 1 : 0;
+        failovers += run.trigger() == Trigger.FAILOVER ? 1 : 0;
+      }
+    }
+    int winner = call.winnerIndex;
+    finished(new CallSummary(winner >= 0, attempts, hedges, winner,
+        Duration.ofNanos(Math.max(0, call.now() - call.startNanos())), failovers));
   }
 
   private static void threw(String event, Throwable t) {

@@ -1,17 +1,12 @@
 package dev.redundant.internal;
 
 import dev.redundant.Attempt.Trigger;
-import dev.redundant.AttemptReport;
 import dev.redundant.AttemptReport.Outcome;
 import dev.redundant.AttemptTask;
-import dev.redundant.HedgeListener.CallSummary;
-import dev.redundant.HedgeListener.SkippedAttempt;
 import dev.redundant.HedgeResult;
 import dev.redundant.RejectedResultException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -23,15 +18,25 @@ import org.slf4j.MDC;
 
 /**
  * One call: the attempts it started, and the single decision of how it ends. This is the only race
- * implementation; every public entry point runs through {@link #call} or {@link #callAsync}. The policy's
- * {@link CallClock} fires hedges and timeouts, its {@link EventRelay} (if any) tells the listener, each
- * {@link AttemptRun} runs one attempt, and a {@link SpinAdvisor} decides whether a caller spins.
+ * implementation; every public entry point runs through {@link #call} or {@link #callAsync}. This class
+ * launches attempts, takes their outcomes and decides the call; the rest is delegated, to per-policy
+ * helpers (no per-call object but this one and its attempts):
+ * <ul>
+ * <li>{@link CallClock} fires hedges and timeouts, seeing the call through {@link ClockedCall};</li>
+ * <li>{@link ClosedLoop} is asked before each hedge or failover and told how attempts and calls end
+ *     (adaptive delay, budget, deadline, statistics);</li>
+ * <li>{@link EventRelay} (if any) tells the listener, and holds {@code onCallFinished} back until every
+ *     other event of the call was sent;</li>
+ * <li>{@link Decision} encodes what {@code result} holds and builds what the caller gets from it;</li>
+ * <li>{@link AttemptRun} runs one attempt, and {@link SpinAdvisor} decides whether a caller spins.</li>
+ * </ul>
  *
  * <h2>State of the call: {@code result}</h2>
  * <pre>
- *   null ──CAS by the first accepted value──▶ the value (NIL for null)          a winner
+ *   null ──CAS by the first accepted value──▶ the value (NIL for null; a Won)    a winner
  *   null ──CAS by end()──▶ DECIDING ──plain volatile write──▶ Ended               no winner
  * </pre>
+ * (The encoding and its delivery: {@link Decision}.)
  * Exactly one CAS from {@code null} succeeds; whoever makes it (the <em>decider</em>) cancels every other
  * published attempt, then delivers (wakes the waiter, settles the future), then tells the listener. No
  * other transition exists: a decided call never changes its outcome. A success allocates nothing for
@@ -67,7 +72,7 @@ import org.slf4j.MDC;
  *     volatile; Dekker-style). So no attempt runs uncancelled past the decision, and the listener never
  *     sees an attempt cancelled or timed out before it started.</li>
  * <li>{@code onCallFinished} comes after every other event of the call: the decider defers it while a
- *     launch is in flight ({@code launching}), and the last launcher emits it.</li>
+ *     launch is in flight ({@code launching}), and the last launcher emits it (see {@link EventRelay}).</li>
  * <li>{@code started} only grows and may run ahead of publication; readers skip unpublished slots. The
  *     clock may read a stale (lower) count: it then computes the next hedge from a start at least as
  *     recent ({@code latestStartNanos} is written before the count grows and read after it), so a hedge is
@@ -83,15 +88,16 @@ import org.slf4j.MDC;
  * </ul>
  *
  * <h2>Hook points: the closed loop</h2>
- * {@link #mayLaunch} (whether to start a hedge or failover: the deadline, then the budget),
- * {@link #hedgeDelayNanos} (the fixed or learnt delay before the next attempt), {@link #firstAttemptEnded}
- * (attempt 0's outcome, which the delay is learnt from) and {@link #callEnded} (the call's: statistics,
- * budget deposit). Each does nothing for a policy without the feature it serves.
+ * {@link ClosedLoop#mayLaunch} before every hedge or failover, {@link ClosedLoop#hedgeDelayNanos} for the
+ * clock, {@link ClosedLoop#firstAttemptEnded} when attempt 0 ends and {@link ClosedLoop#callEnded} once the
+ * call is decided. The loop keeps only per-policy state; the call's own part of it is two fields here
+ * ({@code noMoreHedges}, {@code failoverRefused}), which the loop sets through {@link #stopHedging} and
+ * {@link #failoverRefused}.
  *
  * <h2>Per-call limit and result</h2>
  * A call may carry its own time limit ({@code timeoutNanos}, replacing the policy's) and may ask for a
- * {@link HedgeResult}: then the winner decides the call with a {@link Won} (its index and end time) instead
- * of its bare value, and the result is built by whoever delivers it.
+ * {@link HedgeResult}: then the winner decides the call with a {@link Decision.Won} (its index and end time)
+ * instead of its bare value, and the result is built by whoever delivers it.
  *
  * <p>Nothing here blocks inside {@code synchronized}.
  *
@@ -100,22 +106,13 @@ import org.slf4j.MDC;
 public final class Race<T> implements ClockedCall {
   static final Logger LOG = LoggerFactory.getLogger("dev.redundant");
 
-  /** The value of a winner that returned {@code null}. */
-  private static final Object NIL = new Object();
   /** Tells {@link #call(RaceConfig, AttemptTask, Callable, long, boolean)} to use the policy's timeout. */
   public static final long POLICY_LIMIT = -1;
-  /** A call without a winner whose {@link Ended} is being built. */
-  private static final Object DECIDING = new Object();
-  /** {@code launching}: the decider asked for onCallFinished. */
-  private static final int FINISH = 1 << 30;
-  /** {@code launching}: onCallFinished was emitted. */
-  private static final int EMITTED = 1 << 29;
 
   private static final VarHandle RESULT;
   private static final VarHandle STARTED;
   private static final VarHandle FAILED;
   private static final VarHandle RUNNING;
-  private static final VarHandle LAUNCHING;
   private static final VarHandle RUNS = MethodHandles.arrayElementVarHandle(AttemptRun[].class);
 
   static {
@@ -125,7 +122,6 @@ public final class Race<T> implements ClockedCall {
       STARTED = lookup.findVarHandle(Race.class, "started", int.class);
       FAILED = lookup.findVarHandle(Race.class, "failed", int.class);
       RUNNING = lookup.findVarHandle(Race.class, "running", int.class);
-      LAUNCHING = lookup.findVarHandle(Race.class, "launching", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -143,10 +139,10 @@ public final class Race<T> implements ClockedCall {
   private final long timeoutNanos;
   /** Whether someone must watch the clock: the policy's hedges or timeouts, or a limit of the call's own. */
   private final boolean timed;
-  /** Whether the caller asked for a {@link HedgeResult}: the winner then decides with a {@link Won}. */
+  /** Whether the caller asked for a {@link HedgeResult}: the winner then decides with a {@link Decision.Won}. */
   private final boolean withResult;
 
-  /** null: undecided; NIL or a value: the winner's; DECIDING, then an Ended: no winner. */
+  /** The call's {@link Decision}: null: undecided; NIL, a value or a Won: a winner; DECIDING, then an Ended: none. */
   private volatile Object result;
   /** Attempts reserved so far; attempt i lives in runs[i] once published. */
   private volatile int started;
@@ -154,10 +150,10 @@ public final class Race<T> implements ClockedCall {
   private volatile int failed;
   /** Attempts whose run has not returned yet; counted only for waitForLosers. */
   private volatile int running;
-  /** Launches in flight, plus FINISH and EMITTED; used only with a listener. */
-  private volatile int launching;
-  /** The winner's index for onCallFinished, or -1; published by the write of FINISH. */
-  private int winnerIndex = -1;
+  /** Launches in flight, plus FINISH and EMITTED: kept by {@link EventRelay}, only with a listener. */
+  volatile int launching;
+  /** The winner's index for onCallFinished, or -1: written by {@link EventRelay#callFinished} before FINISH. */
+  int winnerIndex = -1;
   /** Start time of the latest attempt: the next hedge delay counts from it. */
   private volatile long lastStartNanos;
   /** The thread to unpark when the call ends, or null. */
@@ -180,9 +176,6 @@ public final class Race<T> implements ClockedCall {
     this.withResult = withResult;
     this.startNanos = config.clock.read(); // a throwing clock fails the call before anything starts
   }
-
-  /** The winner's decision of a call that asked for a {@link HedgeResult}. */
-  private record Won(int index, Object value, long endNanos) {}
 
   // ---------------------------------------------------------------- entry points
 
@@ -293,25 +286,18 @@ public final class Race<T> implements ClockedCall {
 
   /**
    * Starts the attempts that start with the call: the first, and every following one whose hedge delay
-   * is zero (unless {@link #mayLaunch} refuses; the first needs no permission). No attempt has run yet,
-   * so nothing can race with the
-   * reservation or the publication: the runs are published with plain stores before the volatile write
-   * of {@code started}, and each attempt sees them through the happens-before of
-   * {@link java.util.concurrent.Executor#execute}.
+   * is zero (unless {@link ClosedLoop#mayLaunch} refuses; the first needs no permission). No attempt has
+   * run yet, so nothing can race with the reservation or the publication: the runs are published with
+   * plain stores before the volatile write of {@code started}, and each attempt sees them through the
+   * happens-before of {@link java.util.concurrent.Executor#execute}.
    */
   private void begin() {
     int together = 1;
     while (together < config.maxAttempts && startsWithCall(together)
-        && mayLaunch(together, Trigger.HEDGE, startNanos)) {
+        && config.closedLoop.mayLaunch(this, together, Trigger.HEDGE, startNanos)) {
       together++;
     }
-    HedgeCounters counters = config.counters;
-    if (counters != null) {
-      counters.callStarted();
-      for (int i = 1; i < together; i++) {
-        counters.hedgeStarted();
-      }
-    }
+    config.closedLoop.callStarted(together);
     launching(together);
     for (int i = 0; i < together; i++) {
       runs[i] = new AttemptRun(this, i, i == 0 ? Trigger.FIRST : Trigger.HEDGE, startNanos);
@@ -364,13 +350,14 @@ public final class Race<T> implements ClockedCall {
 
   /** Whether attempt {@code index >= 1} starts with the first: its hedge delay, like the previous ones', is zero. */
   private boolean startsWithCall(int index) {
-    return config.estimator == null ? index < config.startTogether : hedgeDelayNanos(index) == 0;
+    return config.closedLoop.estimator == null ? index < config.startTogether : hedgeDelayNanos(index) == 0;
   }
 
   /**
    * Reserves the next attempt index, or returns -1 when the call has ended, used every attempt or may not
-   * launch. Permission ({@link #mayLaunch}) is asked once, for the first index tried: a lost CAS (another
-   * launcher took that index) retries with the permission held, so a budget token is never spent twice.
+   * launch. Permission ({@link ClosedLoop#mayLaunch}) is asked once, for the first index tried: a lost CAS
+   * (another launcher took that index) retries with the permission held, so a budget token is never spent
+   * twice.
    */
   private int reserve(Trigger trigger, long now) {
     boolean allowed = false;
@@ -381,7 +368,7 @@ public final class Race<T> implements ClockedCall {
       if (n >= config.maxAttempts || result != null) {
         return -1;
       }
-      if (!allowed && !mayLaunch(n, trigger, now)) {
+      if (!allowed && !config.closedLoop.mayLaunch(this, n, trigger, now)) {
         return -1;
       }
       allowed = true;
@@ -389,19 +376,8 @@ public final class Race<T> implements ClockedCall {
         lastStartNanos = now; // before the count grows: see ClockedCall.latestStartNanos
       }
       if (STARTED.compareAndSet(this, n, n + 1)) {
-        countLaunch(trigger);
+        config.closedLoop.countLaunch(trigger);
         return n;
-      }
-    }
-  }
-
-  private void countLaunch(Trigger trigger) {
-    HedgeCounters counters = config.counters;
-    if (counters != null) {
-      if (trigger == Trigger.HEDGE) {
-        counters.hedgeStarted();
-      } else {
-        counters.failoverStarted();
       }
     }
   }
@@ -437,6 +413,13 @@ public final class Race<T> implements ClockedCall {
     runEnded();
   }
 
+  /** Counts launches in flight (listener only): onCallFinished waits for them; see {@link EventRelay}. */
+  private void launching(int delta) {
+    if (config.events != null) {
+      config.events.launching(this, delta);
+    }
+  }
+
   private void execute(AttemptRun run) {
     try {
       config.executor.execute(run);
@@ -465,7 +448,7 @@ public final class Race<T> implements ClockedCall {
       if (rejected) {
         RejectedResultException failure = new RejectedResultException(run.index(), value, predicateFailure);
         boolean own = run.finish(Outcome.REJECTED, failure);
-        discard(value);
+        Decision.discard(config, result, value);
         if (own) {
           countFailure(run, Outcome.REJECTED, failure, null, null);
         }
@@ -473,26 +456,26 @@ public final class Race<T> implements ClockedCall {
       }
     }
     if (!run.finish(null, null)) {
-      discard(value); // cancelled while it returned: a loser
+      Decision.discard(config, result, value); // cancelled while it returned: a loser
       return;
     }
-    Object decision = withResult ? new Won(run.index(), value, now()) : value == null ? NIL : value;
+    Object decision = withResult ? new Decision.Won(run.index(), value, now()) : value == null ? Decision.NIL : value;
     if (!RESULT.compareAndSet(this, null, decision)) {
-      discard(value); // a loser: the call was decided already
+      Decision.discard(config, result, value); // a loser: the call was decided already
       if (run.index() == 0) {
-        firstAttemptEnded(run, Outcome.CANCELLED);
+        config.closedLoop.firstAttemptEnded(this, run, Outcome.CANCELLED);
       }
       return;
     }
     cancelOthers(run);
     deliver();
     if (run.index() == 0) {
-      firstAttemptEnded(run, null);
+      config.closedLoop.firstAttemptEnded(this, run, null);
     }
-    callEnded(run);
+    config.closedLoop.callEnded(run);
     if (config.events != null) {
       config.events.succeeded(run, run.since(now()));
-      callFinished(run.index());
+      config.events.callFinished(this, run.index());
     }
   }
 
@@ -531,7 +514,7 @@ public final class Race<T> implements ClockedCall {
       config.events.failed(run, run.report());
     }
     if (run.index() == 0) {
-      firstAttemptEnded(run, how);
+      config.closedLoop.firstAttemptEnded(this, run, how);
     }
     if (ends != null) {
       end(ends, failure, predicateFailure);
@@ -560,123 +543,33 @@ public final class Race<T> implements ClockedCall {
   void runEnded() {
     if (config.waitForLosers && (int) RUNNING.getAndAdd(this, -1) == 1) {
       Object r = result;
-      if (r != null && r != DECIDING) {
+      if (r != null && r != Decision.DECIDING) {
         deliver(); // the last loser ended: the call may return now
       }
     }
   }
 
-  // ---------------------------------------------------------------- hook points
+  // ---------------------------------------------------------------- the closed loop's per-call state
 
-  /**
-   * Hook (a): whether to start attempt {@code index} as a hedge or failover (not called for the first
-   * attempt). Every launch but the first passes here once, before its index is reserved; a refusal
-   * leaves the index free. Refused: an attempt that a deadline-aware adaptive delay judges cannot finish
-   * in the time left (checked first, so that no token is spent on it), then one the budget has no token
-   * for. A refused hedge stops the call's hedging ({@link #hedgeDelayNanos} is then NEVER, so the clock
-   * does not ask again); a refused failover with no attempt left running ends the call
-   * ({@link #endIfNothingRuns}).
-   *
-   * @param now the clock's reading, against which the deadline is checked
-   */
-  private boolean mayLaunch(int index, Trigger trigger, long now) {
-    if (trigger == Trigger.HEDGE && noMoreHedges) {
-      return false;
-    }
-    if (config.deadlineAware && timeoutNanos != RaceConfig.NEVER) {
-      long typical = config.estimator.typicalSuccessNanos();
-      if (typical != DelayEstimator.UNKNOWN && CallClock.remaining(now, startNanos, timeoutNanos) < typical) {
-        refused(index, trigger, now, SkippedAttempt.Reason.DEADLINE);
-        return false;
-      }
-    }
-    TokenBudget budget = config.budget;
-    if (budget != null && !(trigger == Trigger.HEDGE ? budget.tryHedge() : budget.tryFailover())) {
-      refused(index, trigger, now, SkippedAttempt.Reason.BUDGET);
-      return false;
-    }
-    return true;
+  /** Whether a refused hedge stopped the call's hedging; read by {@link ClosedLoop#mayLaunch}. */
+  boolean hedgingStopped() {
+    return noMoreHedges;
   }
 
-  /** Records a refused launch: stops hedging or notes the failover, counts it, tells the listener. */
-  private void refused(int index, Trigger trigger, long now, SkippedAttempt.Reason reason) {
-    boolean budget = reason == SkippedAttempt.Reason.BUDGET;
-    if (trigger == Trigger.HEDGE) {
-      noMoreHedges = true;
-    } else {
-      failoverRefused = budget ? CallEnd.NO_BUDGET : CallEnd.NO_TIME;
-    }
-    HedgeCounters counters = config.counters;
-    if (counters != null) {
-      if (budget) {
-        counters.deniedByBudget();
-      } else {
-        counters.skippedForDeadline();
-      }
-    }
-    if (LOG.isDebugEnabled()) {
-      debug("Attempt {} ({}) not started: {}", index, trigger, budget ? "no budget" : "too close to the deadline");
-    }
-    if (config.events != null) {
-      config.events.skipped(
-          new SkippedAttempt(index, trigger, reason, Duration.ofNanos(Math.max(0, now - startNanos))));
-    }
+  /** A hedge was refused: the call starts no more hedges (failovers may still start). */
+  void stopHedging() {
+    noMoreHedges = true;
   }
 
-  /**
-   * Hook (b): the hedge delay before attempt {@code index >= 1} starts, after the previous start: the
-   * policy's fixed delay, or the learnt one (the fixed delay during warm-up); NEVER once the call's hedging
-   * was stopped by a refusal.
-   */
+  /** A failover was refused: {@link #endIfNothingRuns} ends the call with {@code why} if nothing else runs. */
+  void failoverRefused(CallEnd why) {
+    failoverRefused = why;
+  }
+
+  /** Hook (b), for the clock: see {@link ClosedLoop#hedgeDelayNanos}. */
   @Override
   public long hedgeDelayNanos(int index) {
-    if (noMoreHedges) {
-      return RaceConfig.NEVER;
-    }
-    long fixed = config.delayNanos[index];
-    DelayEstimator estimator = config.estimator;
-    return estimator == null ? fixed : estimator.delayNanos(fixed);
-  }
-
-  /**
-   * Hook (c): attempt 0 ended, once per call, on the thread that owns its outcome.
-   *
-   * @param how {@code null} if it won (its duration: {@code now() - first.startNanos}); {@code FAILED},
-   *     {@code REJECTED} or {@code TIMED_OUT} if it failed; {@code CANCELLED} if superseded (another
-   *     attempt won or the call ended first)
-   */
-  private void firstAttemptEnded(AttemptRun first, Outcome how) {
-    DelayEstimator estimator = config.estimator;
-    if (estimator == null) {
-      return;
-    }
-    if (how == null) {
-      estimator.recordSuccess(Math.max(0, now() - first.startNanos));
-    } else if (how == Outcome.CANCELLED || how == Outcome.TIMED_OUT) {
-      estimator.recordCensored(); // it ran longer than it was allowed to, without success
-    } // a failure says nothing about how long a success takes
-  }
-
-  /**
-   * Hook (d): the call was decided, once per call, on the deciding thread, after the losers were
-   * cancelled and the outcome delivered: counts it, and a success funds the budget.
-   *
-   * @param winner the winning attempt, or null for a call without a winner
-   */
-  private void callEnded(AttemptRun winner) {
-    HedgeCounters counters = config.counters;
-    if (winner == null) {
-      if (counters != null) {
-        counters.callFailed();
-      }
-      return;
-    }
-    if (config.budget != null) {
-      config.budget.onSuccess();
-    }
-    if (counters != null) {
-      counters.callSucceeded(winner.isHedge());
-    }
+    return config.closedLoop.hedgeDelayNanos(index, noMoreHedges);
   }
 
   // ---------------------------------------------------------------- ending the call
@@ -687,22 +580,23 @@ public final class Race<T> implements ClockedCall {
    * @return whether this call decided the end
    */
   private boolean end(CallEnd kind, Throwable cause, Throwable predicateFailure) {
-    if (!RESULT.compareAndSet(this, null, DECIDING)) {
+    if (!RESULT.compareAndSet(this, null, Decision.DECIDING)) {
       return false;
     }
     Object outcome;
     try {
       cancelOthers(null);
-      outcome = kind == CallEnd.ABORTED ? Ended.BY_CALLER : new Ended(kind, cause, predicateFailure, reports());
+      outcome = kind == CallEnd.ABORTED ? Ended.BY_CALLER
+          : new Ended(kind, cause, predicateFailure, Decision.reports(this, null));
     } catch (Throwable t) {
       // Guard against leaving DECIDING forever (an OutOfMemoryError): the caller must get an outcome.
       outcome = new Ended(CallEnd.ERROR, t, null, List.of());
     }
     result = outcome;
     deliver();
-    callEnded(null);
+    config.closedLoop.callEnded(null);
     if (config.events != null) {
-      callFinished(-1);
+      config.events.callFinished(this, -1);
     }
     return true;
   }
@@ -736,36 +630,10 @@ public final class Race<T> implements ClockedCall {
           config.events.cancelled(run);
         }
         if (i == 0) {
-          firstAttemptEnded(run, Outcome.CANCELLED);
+          config.closedLoop.firstAttemptEnded(this, run, Outcome.CANCELLED);
         }
       }
     }
-  }
-
-  private List<AttemptReport> reports() {
-    return reports(null);
-  }
-
-  /** One report per published attempt; the winner's, if any, is {@code SUCCEEDED}. */
-  private List<AttemptReport> reports(Won won) {
-    int n = publishedCount();
-    List<AttemptReport> reports = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      AttemptRun run = published(i);
-      if (run == null) {
-        continue;
-      }
-      reports.add(won != null && won.index == i
-          ? new AttemptReport(i, Outcome.SUCCEEDED, run.since(won.endNanos), null)
-          : run.report());
-    }
-    return reports;
-  }
-
-  /** The {@link HedgeResult} of a call won with {@code won}. */
-  private HedgeResult<Object> resultOf(Won won) {
-    return new HedgeResult<>(won.value, won.index, reports(won),
-        Duration.ofNanos(Math.max(0, won.endNanos - startNanos)));
   }
 
   /** The bound of published attempt indices: every published attempt is {@code published(i)} below it. */
@@ -780,45 +648,6 @@ public final class Race<T> implements ClockedCall {
     return (AttemptRun) RUNS.getVolatile(runs, i);
   }
 
-  // ---------------------------------------------------------------- onCallFinished after every other event
-
-  /** Counts launches in flight (listener only): onCallFinished waits for them. */
-  private void launching(int delta) {
-    if (config.events != null && (int) LAUNCHING.getAndAdd(this, delta) + delta == FINISH) {
-      emitFinished();
-    }
-  }
-
-  /** The decider's request for onCallFinished: now if no launch is in flight, else by the last launcher. */
-  private void callFinished(int winner) {
-    winnerIndex = winner;
-    if ((int) LAUNCHING.getAndAdd(this, FINISH) + FINISH == FINISH) {
-      emitFinished();
-    }
-  }
-
-  private void emitFinished() {
-    // Guard against race between the decider and launchers that end together: one emits.
-    if (!LAUNCHING.compareAndSet(this, FINISH, FINISH | EMITTED)) {
-      return;
-    }
-    int n = publishedCount();
-    int attempts = 0;
-    int hedges = 0;
-    int failovers = 0;
-    for (int i = 0; i < n; i++) {
-      AttemptRun run = published(i);
-      if (run != null) {
-        attempts++;
-        hedges += run.isHedge() ? 1 : 0;
-        failovers += run.trigger() == Trigger.FAILOVER ? 1 : 0;
-      }
-    }
-    int winner = winnerIndex;
-    config.events.finished(new CallSummary(winner >= 0, attempts, hedges, winner,
-        Duration.ofNanos(Math.max(0, now() - startNanos)), failovers));
-  }
-
   // ---------------------------------------------------------------- waiting and the clock
 
   private T await() throws InterruptedException {
@@ -827,7 +656,7 @@ public final class Race<T> implements ClockedCall {
     Object r;
     for (;;) {
       r = result;
-      if (r != null && r != DECIDING) {
+      if (r != null && r != Decision.DECIDING) {
         if (interrupted || !config.waitForLosers || running == 0) {
           break;
         }
@@ -847,7 +676,7 @@ public final class Race<T> implements ClockedCall {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
-    return valueOf(r);
+    return Decision.valueOf(this, r);
   }
 
   /** The clock watcher of an asynchronous call with delays or timeouts. */
@@ -923,58 +752,11 @@ public final class Race<T> implements ClockedCall {
     }
   }
 
-  // ---------------------------------------------------------------- delivering
-
-  @SuppressWarnings("unchecked")
-  private T valueOf(Object r) {
-    if (r instanceof Won won) {
-      return (T) resultOf(won);
-    }
-    if (r instanceof Ended ended) {
-      Throwable failure = ended.exception(config, timeoutNanos);
-      if (failure instanceof RuntimeException e) {
-        throw e;
-      }
-      if (failure instanceof Error e) {
-        throw e;
-      }
-      throw new IllegalStateException(failure);
-    }
-    return r == NIL ? null : (T) r;
-  }
-
-  /** Completes the future with the decided outcome {@code r}. */
-  @SuppressWarnings("unchecked")
-  void settleInto(RaceFuture<T> f, Object r) {
-    if (r == Ended.BY_CALLER) {
-      return; // the future was cancelled or completed by its holder
-    }
-    try {
-      if (r instanceof Ended ended) {
-        f.settleExceptionally(ended.exception(config, timeoutNanos));
-      } else {
-        Object won = r instanceof Won w ? w.value : r == NIL ? null : r;
-        T value = r instanceof Won w ? (T) resultOf(w) : (T) won;
-        if (!f.settleValue(value)) {
-          // Guard against race with a cancel or completion from outside after the decision: nobody
-          // will get this value, so it is discarded like a loser's.
-          config.discardValue(won);
-        }
-      }
-    } catch (Throwable t) {
-      f.settleExceptionally(t); // Guard against a future that never completes
-    }
-  }
-
-  /** Discards a value that lost or was rejected, unless it is the very object the call returns. */
-  private void discard(Object value) {
-    Object r = result;
-    if (value != null && value != (r instanceof Won w ? w.value : r)) {
-      config.discardValue(value);
-    }
-  }
-
   // ---------------------------------------------------------------- small helpers
+
+  RaceConfig config() {
+    return config;
+  }
 
   boolean copyMdc() {
     return config.copyMdc;

@@ -11,16 +11,17 @@ import java.util.function.Predicate;
 
 /**
  * The validated, immutable settings of one policy, as the engine reads them, and the per-policy helpers
- * built from them (its {@link CallClock}, its {@link EventRelay}, its {@link SpinAdvisor}s). Built only by
+ * built from them (its {@link CallClock}, its {@link EventRelay}, its {@link ClosedLoop}, its
+ * {@link SpinAdvisor}s). Built only by
  * {@code HedgeBuilder}, which checks every value; the engine trusts them. {@code delayNanos[i]} is the
  * hedge delay of attempt {@code i >= 1} after the previous attempt's start ({@link #NEVER}: no hedge);
  * a {@code null} timeout or attempt timeout means none; a {@code null} reject predicate accepts every
  * value; a {@code null} listener means no events; a {@code null} discard action closes
  * {@link AutoCloseable} values. With an adaptive delay, {@code delayNanos} is the warm-up delay.
  *
- * <p><b>Closed loop.</b> {@code estimator} (adaptive delay), {@code budget} and {@code counters}
- * (statistics) are each {@code null} when the policy does not use them, so that a policy pays only for
- * what it uses: {@code Redundant.firstSuccess}'s shared policies have none of them.
+ * <p><b>Closed loop.</b> The adaptive delay, the budget and the statistics live in the policy's
+ * {@link ClosedLoop}, each absent when the policy does not use it, so that a policy pays only for what it
+ * uses: {@code Redundant.firstSuccess}'s shared policies have none of them.
  *
  * <p><b>Thread safety:</b> immutable apart from the spin advisors, racy heuristics by design.
  */
@@ -34,14 +35,8 @@ public final class RaceConfig {
   final Duration timeout;
   /** The call timeout in nanoseconds, or {@link #NEVER}. */
   final long timeoutNanos;
-  /** Learns the hedge delay, or null for fixed delays. */
-  final DelayEstimator estimator;
-  /** Whether hedges and failovers that cannot finish before the deadline are skipped (adaptive only). */
-  final boolean deadlineAware;
-  /** Funds hedges and failovers, or null for no budget. */
-  final TokenBudget budget;
-  /** The statistics' counts, or null for a policy that keeps none. */
-  final HedgeCounters counters;
+  /** The adaptive delay, the budget and the statistics: the hooks a call feeds back through. */
+  final ClosedLoop closedLoop;
   final Predicate<? super Throwable> fatal;
   final Predicate<Object> reject;
   final Consumer<Object> onDiscard;
@@ -88,15 +83,14 @@ public final class RaceConfig {
     this.delayNanos = delayNanos;
     this.timeout = timeout;
     this.timeoutNanos = timeout == null ? NEVER : saturatedNanos(timeout);
-    this.estimator = adaptive == null || maxAttempts == 1 ? null : new DelayEstimator(adaptive);
-    this.deadlineAware = estimator != null && adaptive.isDeadlineAware();
-    this.budget = budget;
-    this.counters = statistics ? new HedgeCounters() : null;
     this.fatal = fatal;
     this.reject = reject;
     this.onDiscard = (Consumer<Object>) onDiscard;
     this.waitForLosers = waitForLosers;
     this.events = listener == null ? null : new EventRelay(listener);
+    DelayEstimator estimator = adaptive == null || maxAttempts == 1 ? null : new DelayEstimator(adaptive);
+    this.closedLoop = new ClosedLoop(delayNanos, estimator, estimator != null && adaptive.isDeadlineAware(),
+        budget, statistics ? new HedgeCounters() : null, events);
     this.executor = executor;
     this.copyMdc = copyMdc;
     this.clock = new CallClock(timeSource, attemptTimeout,
@@ -121,9 +115,11 @@ public final class RaceConfig {
    * @throws IllegalStateException if the policy keeps no statistics (only the library's own policies)
    */
   public HedgeStatistics statistics() {
+    HedgeCounters counters = closedLoop.counters;
     if (counters == null) {
       throw new IllegalStateException("this policy keeps no statistics");
     }
+    DelayEstimator estimator = closedLoop.estimator;
     long fallback = maxAttempts > 1 ? delayNanos[1] : NEVER;
     return estimator == null ? counters.snapshot(fallback) : counters.snapshot(estimator, fallback);
   }

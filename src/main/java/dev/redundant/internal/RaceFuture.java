@@ -79,7 +79,7 @@ final class RaceFuture<T> extends CompletableFuture<T> {
 
   /** Completes this future with the call's decided outcome. */
   void settle(Object outcome) {
-    race.settleInto(this, outcome);
+    Decision.settleInto(race, this, outcome);
   }
 
   /**

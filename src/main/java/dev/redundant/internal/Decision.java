@@ -1,0 +1,119 @@
+package dev.redundant.internal;
+
+import dev.redundant.AttemptReport;
+import dev.redundant.AttemptReport.Outcome;
+import dev.redundant.HedgeResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The decision of a call as {@code Race.result} holds it, and its delivery to whoever gets the outcome.
+ * <pre>
+ *   null       undecided
+ *   NIL        a winner that returned null
+ *   a value    the winner's value
+ *   a Won      the winner of a call that asked for a HedgeResult: its value, index and end time
+ *   DECIDING   a call without a winner whose Ended is being built
+ *   an Ended   a call without a winner (Ended.BY_CALLER: its caller abandoned it)
+ * </pre>
+ * The deciding thread stores only these small facts; what the caller gets (the value, a
+ * {@link HedgeResult}, an exception) is built from them by whoever delivers the outcome: the caller's
+ * thread for a synchronous call ({@link #valueOf}), the thread that settles the future for an asynchronous
+ * one ({@link #settleInto}). {@link Race} describes who may make which transition.
+ *
+ * <p><b>Thread safety:</b> stateless; its methods read the call's published attempts, which is safe from
+ * any thread once the call is decided.
+ */
+final class Decision {
+  /** The value of a winner that returned {@code null}. */
+  static final Object NIL = new Object();
+  /** A call without a winner whose {@link Ended} is being built. */
+  static final Object DECIDING = new Object();
+
+  private Decision() {}
+
+  /** The winner's decision of a call that asked for a {@link HedgeResult}. */
+  record Won(int index, Object value, long endNanos) {}
+
+  /**
+   * The caller's outcome of a call decided with {@code r}, on the caller's thread.
+   *
+   * @return the winner's value, or its {@link HedgeResult}
+   * @throws RuntimeException the call's failure, or an {@link Error} as is; a checked failure wrapped in
+   *     an {@link IllegalStateException}
+   */
+  @SuppressWarnings("unchecked")
+  static <T> T valueOf(Race<T> call, Object r) {
+    if (r instanceof Won won) {
+      return (T) resultOf(call, won);
+    }
+    if (r instanceof Ended ended) {
+      Throwable failure = ended.exception(call.config(), call.timeoutNanos());
+      if (failure instanceof RuntimeException e) {
+        throw e;
+      }
+      if (failure instanceof Error e) {
+        throw e;
+      }
+      throw new IllegalStateException(failure);
+    }
+    return r == NIL ? null : (T) r;
+  }
+
+  /** Completes the future {@code f} of {@code call} with the decided outcome {@code r}. */
+  @SuppressWarnings("unchecked")
+  static <T> void settleInto(Race<T> call, RaceFuture<T> f, Object r) {
+    if (r == Ended.BY_CALLER) {
+      return; // the future was cancelled or completed by its holder
+    }
+    try {
+      if (r instanceof Ended ended) {
+        f.settleExceptionally(ended.exception(call.config(), call.timeoutNanos()));
+      } else {
+        Object won = r instanceof Won w ? w.value : r == NIL ? null : r;
+        T value = r instanceof Won w ? (T) resultOf(call, w) : (T) won;
+        if (!f.settleValue(value)) {
+          // Guard against race with a cancel or completion from outside after the decision: nobody
+          // will get this value, so it is discarded like a loser's.
+          call.config().discardValue(won);
+        }
+      }
+    } catch (Throwable t) {
+      f.settleExceptionally(t); // Guard against a future that never completes
+    }
+  }
+
+  /**
+   * Discards a value that lost or was rejected, unless it is the very object the call returns.
+   *
+   * @param r the call's decision as read now ({@code null} if undecided)
+   */
+  static void discard(RaceConfig config, Object r, Object value) {
+    if (value != null && value != (r instanceof Won w ? w.value : r)) {
+      config.discardValue(value);
+    }
+  }
+
+  /** One report per published attempt of {@code call}; the winner's, if any ({@code won}), is {@code SUCCEEDED}. */
+  static List<AttemptReport> reports(Race<?> call, Won won) {
+    int n = call.publishedCount();
+    List<AttemptReport> reports = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      AttemptRun run = call.published(i);
+      if (run == null) {
+        continue;
+      }
+      reports.add(won != null && won.index == i
+          ? new AttemptReport(i, Outcome.SUCCEEDED, run.since(won.endNanos), null)
+          : run.report());
+    }
+    return reports;
+  }
+
+  /** The {@link HedgeResult} of {@code call} won with {@code won}. */
+  private static HedgeResult<Object> resultOf(Race<?> call, Won won) {
+    return new HedgeResult<>(won.value, won.index, reports(call, won),
+        Duration.ofNanos(Math.max(0, won.endNanos - call.startNanos())));
+  }
+}
