@@ -76,12 +76,12 @@ public final class OutageSwitch {
     State seen = state;
     if (seen == State.FAILING) {
       failed.increment();
-      Elapse.until(time, time.nanoTime() + failureLatencyNanos);
+      Waits.until(time, time.nanoTime() + failureLatencyNanos);
       throw new ConnectException("simulated outage: every call fails");
     }
     if (seen == State.HANGING) {
       hung.increment();
-      Elapse.forever(time);
+      Waits.forever(time);
     }
   }
 

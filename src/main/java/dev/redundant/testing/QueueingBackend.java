@@ -96,7 +96,7 @@ public final class QueueingBackend {
   public ReplicaReply call(int replica) throws InterruptedException {
     requireReplica(replica);
     long index = calls.getAndIncrement();
-    long drawn = serviceTime.sampleNanos(CallRandoms.forCall(seed, index));
+    long drawn = serviceTime.sampleNanos(SeededDraws.forCall(seed, index));
     Replica r = replicas[replica];
     Request request = new Request(Thread.currentThread(), drawn, time.nanoTime());
     r.lock.lock();
@@ -111,7 +111,7 @@ public final class QueueingBackend {
       r.lock.unlock();
     }
     awaitWorker(r, request);
-    boolean interrupted = Elapse.uninterruptiblyUntil(time, request.endNanos);
+    boolean interrupted = Waits.uninterruptiblyUntil(time, request.endNanos);
     finishService(r, request);
     if (interrupted) {
       cancelledInService.increment();

@@ -87,11 +87,11 @@ public final class ReplicaSet {
     long index = calls.getAndIncrement();
     callsPerReplica[replica].increment();
     ReplicaProfile profile = profiles.get(replica);
-    SplittableRandom random = CallRandoms.forCall(seed, index);
+    SplittableRandom random = SeededDraws.forCall(seed, index);
     boolean fails = random.nextDouble() < profile.failureRate();
     long latency = fails ? profile.failureLatency().toNanos() : profile.latency().sampleNanos(random);
     try {
-      Elapse.until(time, start + latency);
+      Waits.until(time, start + latency);
     } catch (InterruptedException e) {
       interrupted.increment();
       throw e;

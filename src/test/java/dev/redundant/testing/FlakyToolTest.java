@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.redundant.testing.FlakyTool.Kind;
 import dev.redundant.testing.FlakyTool.Outcome;
 import dev.redundant.testing.FlakyTool.Step;
+import dev.redundant.testing.SimulatedCall.Threads;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +22,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.awaitility.core.ConditionFactory;
@@ -34,18 +34,6 @@ class FlakyToolTest {
 
   private static final Duration PATIENCE = Duration.ofSeconds(30);
   private static final Duration LONG = Duration.ofMinutes(10);
-
-  /** The two kinds of threads a tool must serve. */
-  enum Threads {
-    PLATFORM(Thread.ofPlatform().daemon().factory()),
-    VIRTUAL(Thread.ofVirtual().factory());
-
-    final ThreadFactory factory;
-
-    Threads(ThreadFactory factory) {
-      this.factory = factory;
-    }
-  }
 
   /** A call to {@code fetch} running in its own thread. */
   record Call(Thread thread, CompletableFuture<String> result, CompletableFuture<Boolean> flagAtEnd) {

@@ -1,7 +1,9 @@
 package dev.redundant.examples;
 
+import dev.redundant.AdaptiveDelay;
 import dev.redundant.AllAttemptsFailedException;
 import dev.redundant.Hedge;
+import dev.redundant.HedgeBudget;
 import dev.redundant.HedgeListener;
 import dev.redundant.Redundant;
 import dev.redundant.testing.FlakyTool;
@@ -9,8 +11,8 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The quick start: calls a flaky service with two attempts at once, then with a hedging policy, and
- * prints what came back.
+ * The quick start: calls a flaky service with two attempts at once, then with a hedging policy, then
+ * once with a closed-loop policy (adaptive delay and budget), and prints what came back.
  *
  * <pre>{@code
  * mvn -q -Pexperiment compile exec:java -Dexec.mainClass=dev.redundant.examples.QuickStart
@@ -57,5 +59,20 @@ public final class QuickStart {
       }
     }
     System.out.println("hedges started: " + hedges.get() + " by " + hedge);
+
+    // When the dependency's latency drifts, close the loop instead of fixing the delay: the policy learns
+    // its delay from recent first attempts (hedging the slowest 15% of calls, more than this tool's share
+    // of slow answers) and a budget caps hedges and failovers when the dependency is down. It needs 100 first attempts to learn; until then the delay set
+    // with delay(...) applies. See "Closed-loop hedging" in the README, and metrics/MetricsExample.
+    Hedge<String> closedLoop = Hedge.builder().maxAttempts(5).delay(Duration.ofMillis(10))
+        .adaptiveDelay(AdaptiveDelay.targetExtraLoad(0.15))
+        .budget(HedgeBudget.builder().build())
+        .build();
+    try {
+      System.out.println("closed loop: " + closedLoop.call(attempt -> tool.fetch("user-profile")) + " by "
+          + closedLoop);
+    } catch (AllAttemptsFailedException e) {
+      System.out.println("closed loop: every attempt failed: " + e.failures());
+    }
   }
 }
