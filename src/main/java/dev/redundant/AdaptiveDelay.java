@@ -28,7 +28,12 @@ import java.util.Optional;
  *     after an outage in which attempts hung), the same quantile of the last {@link #recoveryWindow()}
  *     first attempts is used instead, so hedging resumes soon after the dependency recovers. When both
  *     are censored, no hedge is started: hedging would only add load to a dependency that answers no
- *     one in time. Failovers are unaffected.</li>
+ *     one in time. Failovers are unaffected. Once the latest 32 first attempts (or the recovery window,
+ *     if shorter) are successes again but for at most {@code 2L} of them, the lowest delay learnt in the
+ *     last {@code L x window} first attempts before hedging stopped (the delay from before the outage,
+ *     not the one its first hung attempts raised) applies until the recovery window's quantile is
+ *     finite: after an outage of hangs, hedging resumes as soon as the answers outnumber the calls that
+ *     hung, rather than after a whole recovery window.</li>
  * <li>Until {@link #minSamples()} first attempts have been recorded (warm-up), the delay set explicitly
  *     with {@link HedgeBuilder#delay(Duration)} (or {@link HedgeBuilder#delay(java.util.function.IntFunction)})
  *     applies; without one, no hedge starts during warm-up (failovers still do).</li>

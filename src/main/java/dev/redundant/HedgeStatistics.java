@@ -107,7 +107,10 @@ public record HedgeStatistics(long calls, long successes, long failures, long at
     WARMING_UP,
     /** Adaptive: the quantile of the long window. */
     LEARNT,
-    /** Adaptive: the long window's quantile is censored; the quantile of the recovery window applies. */
+    /**
+     * Adaptive: the long window's quantile is censored; the quantile of the recovery window applies, or,
+     * while that is censored too but the latest first attempts succeed again, the delay learnt before.
+     */
     RECOVERING,
     /** Adaptive: the quantile is censored in both windows; no hedge starts (failovers still do). */
     NO_HEDGE

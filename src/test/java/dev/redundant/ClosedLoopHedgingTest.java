@@ -191,6 +191,51 @@ class ClosedLoopHedgingTest {
 
   @ParameterizedTest
   @EnumSource(value = Caller.class, names = {"PLATFORM", "VIRTUAL"})
+  void afterAnOutageOfHangsTheDelayLearntBeforeResumesOnceTheFirstAttemptsSucceedAgain(Caller caller)
+      throws Throwable {
+    Hedge<String> hedge = Hedge.<String>builder().maxAttempts(2).timeout(Duration.ofSeconds(1)).timeSource(time)
+        .adaptiveDelay(AdaptiveDelay.targetExtraLoad(0.1).window(200).minSamples(100)).build();
+    caller.run(() -> {
+      scriptedCalls(hedge, 200, i -> i % 100 + 1); // uniform 1..100 ms: the p90 is 90 ms
+      return null;
+    });
+    patiently().until(() -> hedge.statistics().successes() == 200);
+    Duration before = delayOf(hedge); // refreshed at the 192nd call: about the p90
+    assertThat(before).isBetween(Duration.ofMillis(85), Duration.ofMillis(95));
+
+    ScriptedTask<String> down = new ScriptedTask<String>().otherwise(hang());
+    for (int i = 0; i < 200; i++) { // the outage: every attempt hangs until its call times out
+      // Until the hung first attempts push the quantile among the censored ones, each call hedges too.
+      Duration delay = hedge.statistics().currentDelay().orElse(Duration.ZERO);
+      Duration start = sinceOrigin();
+      Callers.Running<String> call = caller.start(() -> hedge.call(down));
+      if (delay.isPositive()) {
+        time.awaitParkedUntil(start.plus(delay));
+        time.advance(delay);
+      }
+      time.awaitParkedUntil(start.plus(Duration.ofSeconds(1)));
+      time.advance(Duration.ofSeconds(1).minus(delay));
+      assertThat(call.failure()).isInstanceOf(HedgeTimeoutException.class);
+      int censored = i + 1;
+      patiently().until(() -> hedge.statistics().latency().censored() == censored); // the next call's delay
+    }
+    assertThat(hedge.statistics().hedgesStarted()).isPositive();
+    assertThat(hedge.statistics().delayMode()).isEqualTo(DelayMode.NO_HEDGE);
+
+    caller.run(() -> {
+      scriptedCalls(hedge, 48, i -> 10); // recovered: 32 successes and a refresh at most
+      return null;
+    });
+    patiently().until(() -> hedge.statistics().successes() == 248);
+    HedgeStatistics stats = hedge.statistics();
+    assertThat(stats.delayMode()).isEqualTo(DelayMode.RECOVERING);
+    // The lowest delay learnt over the last refreshes before the outage, not one its first hangs raised.
+    assertThat(stats.currentDelay().orElseThrow()).isBetween(Duration.ofMillis(80), before);
+    assertThat(stats.latency().censored()).isGreaterThan(100); // both windows still remember the outage
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Caller.class, names = {"PLATFORM", "VIRTUAL"})
   void anExhaustedBudgetDeniesTheNextHedgeButNeverTouchesAttemptsInFlight(Caller caller) throws Throwable {
     HedgeBudget budget = HedgeBudget.builder().hedgesPerSuccess(0).burst(1).minPerSecond(0).build();
     Hedge<String> hedge = Hedge.<String>builder().maxAttempts(3).delay(Duration.ofMillis(10))

@@ -4,6 +4,7 @@ import dev.redundant.AdaptiveDelay;
 import dev.redundant.HedgeStatistics.DelayMode;
 import dev.redundant.HedgeStatistics.LatencyQuantiles;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntToLongFunction;
@@ -12,7 +13,8 @@ import java.util.function.IntToLongFunction;
  * Learns a policy's hedge delay from its first attempts, as {@link AdaptiveDelay} describes: the
  * {@code (1 - L)} quantile of a long window of recent first attempts (censored ones counted as longer
  * than anything seen), the same quantile of a shorter recovery window while the long one's is censored,
- * no hedge when both are censored, the policy's fixed delay during warm-up, and the min/max clamps.
+ * no hedge when both are censored (unless the latest first attempts succeed again after an outage: then
+ * the last delay learnt), the policy's fixed delay during warm-up, and the min/max clamps.
  *
  * <p><b>Hot path.</b> {@link #recordSuccess(long)} and {@link #recordCensored()} are O(1), allocation-free
  * and lock-free. {@link #delayNanos(long)} and {@link #typicalSuccessNanos()} are volatile reads of values
@@ -28,6 +30,8 @@ public final class DelayEstimator {
   public static final long UNKNOWN = -1;
   /** How many records between two recomputations of the cached values. */
   static final int REFRESH_EVERY = 16;
+  /** How many of the latest first attempts say whether the dependency answers again after an outage. */
+  static final int RECENT = 2 * REFRESH_EVERY;
   /** Cached delay value meaning "warming up: use the fallback". */
   private static final long WARM_UP = -1;
 
@@ -47,6 +51,14 @@ public final class DelayEstimator {
   private final AtomicBoolean refreshing = new AtomicBoolean();
   private volatile long delayNanos = WARM_UP;
   private volatile long typicalSuccessNanos = UNKNOWN;
+  /**
+   * The delays learnt (clamped) at the latest refreshes, NEVER where none yet: a ring covering about
+   * {@code L x window} records, as long as the onset of an outage of hangs takes to push the long
+   * window's quantile among the censored samples (raising the learnt delay on the way). Read and written
+   * only by the thread holding {@link #refreshing}, whose compare-and-set and release order the accesses.
+   */
+  private final long[] learnt;
+  private int learntNext;
   private volatile DelayMode mode = DelayMode.WARMING_UP;
 
   /**
@@ -61,6 +73,8 @@ public final class DelayEstimator {
     this.maxNanos = settings.max().map(RaceConfig::saturatedNanos).orElse(NEVER);
     this.window = new WindowHistogram(settings.window());
     this.recoveryWindow = settings.recoveryWindow();
+    this.learnt = new long[(int) Math.ceil(settings.targetExtraLoad() * settings.window() / REFRESH_EVERY) + 1];
+    Arrays.fill(learnt, NEVER);
   }
 
   /**
@@ -134,16 +148,48 @@ public final class DelayEstimator {
         bucket = WindowHistogram.quantileBucket(recoveryCount, samples, quantile);
         next = DelayMode.RECOVERING;
       }
-      if (bucket == LogLinearBuckets.CENSORED) {
+      long beforeOutage;
+      if (bucket != LogLinearBuckets.CENSORED) {
+        long delay = Math.min(Math.max(LogLinearBuckets.upperBound(bucket), minNanos), maxNanos);
+        learnt[learntNext] = delay;
+        learntNext = (learntNext + 1) % learnt.length;
+        delayNanos = delay;
+        mode = next;
+      } else if ((beforeOutage = lowestLearnt()) != NEVER && answersAgain()) {
+        // Both windows still remember an outage of hangs, but the latest first attempts succeed: the
+        // delay learnt before the outage applies until the recovery window has forgotten it.
+        delayNanos = beforeOutage;
+        mode = DelayMode.RECOVERING;
+      } else {
         delayNanos = NEVER;
         mode = DelayMode.NO_HEDGE;
-      } else {
-        delayNanos = Math.min(Math.max(LogLinearBuckets.upperBound(bucket), minNanos), maxNanos);
-        mode = next;
       }
     } finally {
       refreshing.set(false);
     }
+  }
+
+  /**
+   * Whether the dependency answers again: at most {@code 2L} (and at least one) of the latest
+   * {@value #RECENT} first attempts (or the recovery window, if shorter) were censored. The calls that
+   * hung in an outage record their censored first attempts until they time out, so this holds only once
+   * the recovered dependency's answers far outnumber them; in a healthy state only the first attempts
+   * beaten by their hedge are censored, about {@code L} of them.
+   */
+  private boolean answersAgain() {
+    int recent = Math.min(RECENT, recoveryWindow);
+    long samples = window.countLatest(recent, recoveryCounts);
+    long allowed = Math.max(1, (long) Math.floor(2 * (1 - quantile) * recent + 1e-9));
+    return samples == recent && recoveryCounts[LogLinearBuckets.CENSORED] <= allowed;
+  }
+
+  /** The lowest delay of the ring: the one learnt before an outage's onset raised it; NEVER if none. */
+  private long lowestLearnt() {
+    long lowest = NEVER;
+    for (long delay : learnt) {
+      lowest = Math.min(lowest, delay);
+    }
+    return lowest;
   }
 
   private long medianOfSuccesses() {

@@ -170,39 +170,74 @@ class DelayEstimatorTest {
   }
 
   @Test
-  void hedgingResumesWithinTheRecoveryWindowAfterAnOutageOfHangs() {
+  void afterAnOutageOfHangsTheDelayLearntBeforeResumesOnceAnswersOutnumberTheHungCalls() {
     DelayEstimator estimator = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.05));
     long[] healthy = lognormal(3000, 3);
     for (int i = 0; i < 1000; i++) {
       estimator.recordSuccess(healthy[i]);
     }
-    estimator.refresh(); // 5000 records in all: the last cadence refresh was 8 records ago
+    estimator.refresh(); // 1000 records: the last cadence refresh was 8 records ago
     assertThat(estimator.mode()).isEqualTo(DelayMode.LEARNT);
+    long before = estimator.delayNanos(FALLBACK);
+    assertWithinOneBucket(before, exactQuantile(Arrays.copyOf(healthy, 1000), 0.05));
     for (int i = 0; i < 2000; i++) {
       estimator.recordCensored(); // every first attempt hangs until its call times out
     }
     assertThat(estimator.mode()).isEqualTo(DelayMode.NO_HEDGE);
     assertThat(estimator.delayNanos(FALLBACK)).isEqualTo(DelayEstimator.NEVER);
 
+    // Recovered, while the calls that hung time out: their censored first attempts, one in two records.
+    int next = 1000;
+    for (int i = 0; i < 64; i++) {
+      if (i % 2 == 0) {
+        estimator.recordCensored();
+      } else {
+        estimator.recordSuccess(healthy[next++]);
+      }
+    }
+    assertThat(estimator.mode()).isEqualTo(DelayMode.NO_HEDGE);
+
+    // Only answers now: the delay learnt before the outage applies within 32 records and a refresh.
     int recordsToResume = 0;
     while (estimator.delayNanos(FALLBACK) == DelayEstimator.NEVER) {
-      estimator.recordSuccess(healthy[1000 + recordsToResume]);
+      estimator.recordSuccess(healthy[next++]);
       recordsToResume++;
     }
-    assertThat(recordsToResume).isLessThanOrEqualTo(250);
+    assertThat(recordsToResume).isLessThanOrEqualTo(DelayEstimator.RECENT + DelayEstimator.REFRESH_EVERY);
     assertThat(estimator.mode()).isEqualTo(DelayMode.RECOVERING);
-    long[] recoveryWindow = Arrays.copyOfRange(healthy, 1000 + recordsToResume - 250, 1000 + recordsToResume);
-    for (int i = 0; i < 250 - recordsToResume; i++) {
-      recoveryWindow[i] = Long.MAX_VALUE; // the censored samples still in the recovery window
-    }
-    assertWithinOneBucket(estimator.delayNanos(FALLBACK), exactQuantile(recoveryWindow, 0.05));
+    assertThat(estimator.delayNanos(FALLBACK)).isEqualTo(before);
 
-    for (int i = 1000 + recordsToResume; i < 3000; i++) {
-      estimator.recordSuccess(healthy[i]);
+    // Once the recovery window holds no censored first attempt, the delay is its quantile.
+    while (next < 1000 + 32 + 250) {
+      estimator.recordSuccess(healthy[next++]);
     }
-    estimator.refresh(); // 5000 records in all: the last cadence refresh was 8 records ago
+    estimator.refresh();
+    assertThat(estimator.mode()).isEqualTo(DelayMode.RECOVERING);
+    assertWithinOneBucket(estimator.delayNanos(FALLBACK), exactQuantile(Arrays.copyOfRange(healthy, next - 250, next), 0.05));
+
+    while (next < 3000) {
+      estimator.recordSuccess(healthy[next++]);
+    }
+    estimator.refresh(); // the long window holds successes only
     assertThat(estimator.mode()).isEqualTo(DelayMode.LEARNT);
     assertWithinOneBucket(estimator.delayNanos(FALLBACK), exactQuantile(Arrays.copyOfRange(healthy, 2000, 3000), 0.05));
+  }
+
+  @Test
+  void withoutADelayLearntBeforeTheOutageHedgingWaitsForTheRecoveryWindow() {
+    DelayEstimator estimator = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.05));
+    for (int i = 0; i < 1000; i++) {
+      estimator.recordCensored(); // hung from the start: nothing was ever learnt
+    }
+    assertThat(estimator.mode()).isEqualTo(DelayMode.NO_HEDGE);
+    long[] healthy = lognormal(300, 4);
+    int recordsToResume = 0;
+    while (estimator.delayNanos(FALLBACK) == DelayEstimator.NEVER) {
+      estimator.recordSuccess(healthy[recordsToResume++]);
+    }
+    // 12 of the last 250 may be censored: at least 238 answers, resumed at the refresh that follows.
+    assertThat(recordsToResume).isBetween(238, 238 + DelayEstimator.REFRESH_EVERY);
+    assertThat(estimator.mode()).isEqualTo(DelayMode.RECOVERING);
   }
 
   @Test

@@ -118,6 +118,14 @@ enum Scenario {
     return sweepDelaysSeconds.clone();
   }
 
+  /**
+   * The adaptive policy's target extra load {@code L}: 0.15 on the seed tool (S1, S1d), whose latency is
+   * bimodal with 10% of calls very slow, so {@code L} must be above that share; 0.05 elsewhere.
+   */
+  double targetExtraLoad() {
+    return shape == Shape.SEED_TOOL ? 0.15 : 0.05;
+  }
+
   /** Whether latencies read best in seconds (the seed tool) rather than milliseconds. */
   boolean inSeconds() {
     return shape == Shape.SEED_TOOL;

@@ -147,15 +147,13 @@ final class ScenarioExperiment {
         line.append(String.format(Locale.ROOT, " %.3f -> %s;", p.attemptsPerCall(), latency(scenario, p.p99Ms())));
       }
       System.out.printf("%n- fixed-delay frontier, %s (attempts/call -> p99):%s%n", phase.label(), line);
-      double[] loads = adaptive == null ? new double[] {1.05, 1.10} : new double[] {adaptive.attemptsPerCall()};
-      for (double load : loads) {
+      if (adaptive != null) {
+        double load = adaptive.attemptsPerCall();
         double p99 = frontier.p99At(load);
-        System.out.printf(Locale.ROOT, "  - at %.3f attempts/call%s: p99 %s%n", load,
-            adaptive == null ? "" : " (the adaptive row's)",
-            Double.isNaN(p99) ? "outside the swept range" : latency(scenario, p99));
-      }
-      if (adaptive == null) {
-        System.out.println("  - adaptive: not available yet, so no adaptive load to read the frontier at");
+        System.out.printf(Locale.ROOT, "  - at the adaptive row's %.3f attempts/call: frontier p99 %s, adaptive p99 %s%s%n",
+            load, Double.isNaN(p99) ? "outside the swept range" : latency(scenario, p99),
+            latency(scenario, adaptive.percentileMs(99)),
+            Double.isNaN(p99) ? "" : String.format(Locale.ROOT, " (%+.1f%%)", 100 * (adaptive.percentileMs(99) / p99 - 1)));
       }
     }
   }

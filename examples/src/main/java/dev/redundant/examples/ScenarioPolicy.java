@@ -1,12 +1,13 @@
 package dev.redundant.examples;
 
+import dev.redundant.AdaptiveDelay;
 import dev.redundant.Hedge;
+import dev.redundant.HedgeBudget;
 import dev.redundant.HedgeBuilder;
 import dev.redundant.HedgeListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -22,7 +23,7 @@ record ScenarioPolicy(String policy, Double delayMs, Function<HedgeListener, Hed
 
   /**
    * Returns the policies a scenario compares: no hedging, the notebook's 2 at once, the simulation's fixed
-   * delay, the adaptive policy (where available), and with {@code sweep} more fixed delays.
+   * delay, the adaptive policy (S1d also without deadline awareness), and with {@code sweep} more fixed delays.
    *
    * @param scenario the scenario
    * @param sweep whether to add the sweep's fixed delays
@@ -34,9 +35,9 @@ record ScenarioPolicy(String policy, Double delayMs, Function<HedgeListener, Hed
     policies.add(new ScenarioPolicy("notebook", null,
         listener -> base(scenario, listener).maxAttempts(2).delay(Duration.ZERO).build()));
     policies.add(fixed(scenario, scenario.fixedDelaySeconds()));
-    addAdaptive(policies, scenario, "adaptive", true);
+    policies.add(adaptive(scenario, "adaptive", true));
     if (scenario.comparesDeadlineAwareness()) {
-      addAdaptive(policies, scenario, "adaptive-no-deadline", false);
+      policies.add(adaptive(scenario, "adaptive-no-deadline", false));
     }
     if (sweep) {
       for (double delay : scenario.sweepDelaysSeconds()) {
@@ -53,32 +54,39 @@ record ScenarioPolicy(String policy, Double delayMs, Function<HedgeListener, Hed
         .build());
   }
 
-  private static void addAdaptive(List<ScenarioPolicy> policies, Scenario scenario, String name,
-      boolean deadlineAware) {
-    // Probe once so that a missing adaptive API is reported before the run, not in the middle of it.
-    if (adaptivePolicy(scenario, deadlineAware, new HedgeListener() {}).isEmpty()) {
-      System.out.printf("- %s: not available yet (no adaptive delay in the library on this branch)%n", name);
-      return;
-    }
-    policies.add(new ScenarioPolicy(name, null,
-        listener -> adaptivePolicy(scenario, deadlineAware, listener).orElseThrow()));
+  private static ScenarioPolicy adaptive(Scenario scenario, String name, boolean deadlineAware) {
+    return new ScenarioPolicy(name, null, listener -> adaptivePolicy(scenario, deadlineAware, listener));
   }
 
   /**
-   * PLACEHOLDER, the one place that builds the adaptive policy of every scenario: the library has no
-   * adaptive delay or budget yet (issue 10), so this returns empty and the experiment prints "adaptive:
-   * not available yet" instead of a row. Once {@code HedgeBuilder} gains them, build here: an adaptive
-   * delay (L = 0.15 on S1/S1d, 0.05 elsewhere), a success-funded budget, and deadline awareness when
-   * {@code deadlineAware}, on top of {@link #base} (timeout and listener) and
-   * {@code maxAttempts(scenario.maxAttempts())}.
+   * Builds the adaptive policy of a scenario: an adaptive delay that hedges the slowest {@code L} of calls
+   * ({@link Scenario#targetExtraLoad()}: 0.15 on the seed tool, whose 10% of very slow calls need
+   * {@code L} above their share; 0.05 elsewhere), a success-funded budget of its own
+   * ({@link #budgetFor(double)}), deadline awareness unless {@code deadlineAware} is false, and the fixed
+   * row's {@code maxAttempts}, on top of {@link #base} (timeout and listener). No delay is set by hand:
+   * until the delay is learnt (warm-up) no hedge starts, only failovers.
    *
    * @param scenario the scenario
    * @param deadlineAware false only for S1d's {@code adaptive-no-deadline} row
    * @param listener the run's counter, to pass to {@link #base}
-   * @return the policy, or empty while the adaptive API is not available
+   * @return the policy
    */
-  static Optional<Hedge<Object>> adaptivePolicy(Scenario scenario, boolean deadlineAware, HedgeListener listener) {
-    return Optional.empty();
+  static Hedge<Object> adaptivePolicy(Scenario scenario, boolean deadlineAware, HedgeListener listener) {
+    double load = scenario.targetExtraLoad();
+    return base(scenario, listener)
+        .maxAttempts(scenario.maxAttempts())
+        .adaptiveDelay(AdaptiveDelay.targetExtraLoad(load).deadlineAware(deadlineAware))
+        .budget(budgetFor(load))
+        .build();
+  }
+
+  /**
+   * A budget of its own for one adaptive policy: about {@code 2L} hedge tokens per success, so that the
+   * delay, not the budget, sets the hedge rate in a steady state, yet a loaded or dead dependency is not
+   * buried; one failover token per success and the defaults' burst and minimum rate.
+   */
+  static HedgeBudget budgetFor(double targetExtraLoad) {
+    return HedgeBudget.builder().hedgesPerSuccess(2 * targetExtraLoad).build();
   }
 
   /** A builder with the scenario's call timeout (scaled to real time) and the run's listener. */
