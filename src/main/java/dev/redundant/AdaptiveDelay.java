@@ -27,8 +27,11 @@ import java.util.Optional;
  *     ones included. When that quantile is censored (more than {@code L} of the window was cut short, as
  *     after an outage in which attempts hung), the same quantile of the last {@link #recoveryWindow()}
  *     first attempts is used instead, so hedging resumes soon after the dependency recovers. When both
- *     are censored, no hedge is started: hedging would only add load to a dependency that answers no
- *     one in time. Failovers are unaffected. Once the latest 32 first attempts (or the recovery window,
+ *     are censored, a policy without a {@linkplain HedgeBuilder#budget budget} starts no hedge: hedging
+ *     would only add load to a dependency that answers no one in time. A policy with a budget keeps the
+ *     delay learnt before the outage instead: the budget, funded by successes that have stopped, already
+ *     bounds the hedges, and hedging is on the moment the dependency answers again. Failovers are
+ *     unaffected. Once the latest 32 first attempts (or the recovery window,
  *     if shorter) are successes again but for at most {@code 2L} of them, the lowest delay learnt in the
  *     last {@code L x window} first attempts before hedging stopped (the delay from before the outage,
  *     not the one its first hung attempts raised) applies until the recovery window's quantile is

@@ -112,7 +112,13 @@ public record HedgeStatistics(long calls, long successes, long failures, long at
      * while that is censored too but the latest first attempts succeed again, the delay learnt before.
      */
     RECOVERING,
-    /** Adaptive: the quantile is censored in both windows; no hedge starts (failovers still do). */
+    /**
+     * Adaptive with a {@linkplain HedgeBudget budget}: the quantile is censored in both windows (an outage
+     * in which attempts hang) and the delay learnt before the outage is held, so that hedging is on the
+     * moment the dependency recovers; the budget, which successes fund, bounds the hedges meanwhile.
+     */
+    HELD,
+    /** Adaptive without a budget: the quantile is censored in both windows; no hedge starts (failovers still do). */
     NO_HEDGE
   }
 

@@ -236,6 +236,58 @@ class ClosedLoopHedgingTest {
 
   @ParameterizedTest
   @EnumSource(value = Caller.class, names = {"PLATFORM", "VIRTUAL"})
+  void withABudgetAnOutageOfHangsHoldsTheLearntDelaySoTheFirstCallAfterRecoveryHedges(Caller caller)
+      throws Throwable {
+    HedgeBudget budget = HedgeBudget.builder().burst(3).minPerSecond(0).build();
+    Hedge<String> hedge = Hedge.<String>builder().maxAttempts(2).timeout(Duration.ofSeconds(1)).timeSource(time)
+        .adaptiveDelay(AdaptiveDelay.targetExtraLoad(0.1).window(100).recoveryWindow(20).minSamples(20))
+        .budget(budget).build();
+    caller.run(() -> {
+      scriptedCalls(hedge, 32, i -> 10); // learnt: about 10 ms
+      return null;
+    });
+    patiently().until(() -> hedge.statistics().successes() == 32);
+    Duration before = delayOf(hedge);
+
+    ScriptedTask<String> down = new ScriptedTask<String>().otherwise(hang());
+    for (int i = 0; i < 100; i++) { // the outage: every attempt hangs until its call times out
+      Duration delay = delayOf(hedge); // held all along: never empty
+      Duration start = sinceOrigin();
+      Callers.Running<String> call = caller.start(() -> hedge.call(down));
+      time.awaitParkedUntil(start.plus(delay));
+      time.advance(delay); // the hedge is due: started while the budget has a token, else denied
+      time.awaitParkedUntil(start.plus(Duration.ofSeconds(1)));
+      time.advance(Duration.ofSeconds(1).minus(delay));
+      assertThat(call.failure()).isInstanceOf(HedgeTimeoutException.class);
+      int censored = i + 1;
+      patiently().until(() -> hedge.statistics().latency().censored() == censored);
+    }
+    HedgeStatistics outage = hedge.statistics();
+    assertThat(outage.delayMode()).isEqualTo(DelayMode.HELD);
+    assertThat(outage.currentDelay()).contains(before);
+    assertThat(outage.hedgesStarted()).isEqualTo(3); // the burst, and nothing more: no success funds it
+    assertThat(outage.deniedByBudget()).isEqualTo(97);
+
+    caller.run(() -> {
+      scriptedCalls(hedge, 10, i -> 10); // recovered: ten answers fund one hedge
+      return null;
+    });
+    // The next slow first attempt is hedged at the delay learnt before the outage.
+    AttemptTask<String> slowFirst = attempt -> {
+      if (attempt.index() == 0) {
+        new CountDownLatch(1).await();
+      }
+      return "hedge";
+    };
+    Duration start = sinceOrigin();
+    Callers.Running<String> call = caller.start(() -> hedge.call(slowFirst));
+    time.awaitParkedUntil(start.plus(before));
+    time.advance(before);
+    assertThat(call.join()).isEqualTo("hedge");
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Caller.class, names = {"PLATFORM", "VIRTUAL"})
   void anExhaustedBudgetDeniesTheNextHedgeButNeverTouchesAttemptsInFlight(Caller caller) throws Throwable {
     HedgeBudget budget = HedgeBudget.builder().hedgesPerSuccess(0).burst(1).minPerSecond(0).build();
     Hedge<String> hedge = Hedge.<String>builder().maxAttempts(3).delay(Duration.ofMillis(10))

@@ -13,8 +13,9 @@ import java.util.function.IntToLongFunction;
  * Learns a policy's hedge delay from its first attempts, as {@link AdaptiveDelay} describes: the
  * {@code (1 - L)} quantile of a long window of recent first attempts (censored ones counted as longer
  * than anything seen), the same quantile of a shorter recovery window while the long one's is censored,
- * no hedge when both are censored (unless the latest first attempts succeed again after an outage: then
- * the last delay learnt), the policy's fixed delay during warm-up, and the min/max clamps.
+ * no hedge when both are censored (unless the latest first attempts succeed again after an outage, or a
+ * budget bounds the hedges: then the delay learnt before the outage), the policy's fixed delay during
+ * warm-up, and the min/max clamps.
  *
  * <p><b>Hot path.</b> {@link #recordSuccess(long)} and {@link #recordCensored()} are O(1), allocation-free
  * and lock-free. {@link #delayNanos(long)} and {@link #typicalSuccessNanos()} are volatile reads of values
@@ -59,14 +60,30 @@ public final class DelayEstimator {
    */
   private final long[] learnt;
   private int learntNext;
+  /** Whether an outage of hangs keeps the delay learnt before it (a budget bounds the hedges) or stops hedging. */
+  private final boolean holdThroughOutages;
   private volatile DelayMode mode = DelayMode.WARMING_UP;
+
+  /**
+   * Creates an estimator with no samples, for a policy without a budget: an outage of hangs stops hedging.
+   *
+   * @param settings the adaptive delay's settings
+   */
+  public DelayEstimator(AdaptiveDelay settings) {
+    this(settings, false);
+  }
 
   /**
    * Creates an estimator with no samples.
    *
    * @param settings the adaptive delay's settings
+   * @param holdThroughOutages whether, when both windows are censored (an outage of hangs), the delay
+   *     learnt before the outage still applies: for a policy whose {@link dev.redundant.HedgeBudget}
+   *     bounds the hedges an outage could waste, so that hedging is already on when the dependency
+   *     recovers; without a budget, hedging stops instead
    */
-  public DelayEstimator(AdaptiveDelay settings) {
+  public DelayEstimator(AdaptiveDelay settings, boolean holdThroughOutages) {
+    this.holdThroughOutages = holdThroughOutages;
     this.quantile = 1 - settings.targetExtraLoad();
     this.minSamples = settings.minSamples();
     this.minNanos = RaceConfig.saturatedNanos(settings.min());
@@ -160,6 +177,12 @@ public final class DelayEstimator {
         // delay learnt before the outage applies until the recovery window has forgotten it.
         delayNanos = beforeOutage;
         mode = DelayMode.RECOVERING;
+      } else if (beforeOutage != NEVER && holdThroughOutages) {
+        // An outage of hangs goes on, but the budget bounds what hedges it wastes (its tokens come from
+        // successes, which stop): keeping the delay learnt before it lets the first calls after recovery
+        // hedge at once, instead of waiting for the hung calls to time out and the windows to refill.
+        delayNanos = beforeOutage;
+        mode = DelayMode.HELD;
       } else {
         delayNanos = NEVER;
         mode = DelayMode.NO_HEDGE;

@@ -224,6 +224,40 @@ class DelayEstimatorTest {
   }
 
   @Test
+  void withABudgetAnOutageOfHangsHoldsTheDelayLearntBeforeIt() {
+    DelayEstimator estimator = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.05), true);
+    long[] healthy = lognormal(3000, 5);
+    for (int i = 0; i < 1000; i++) {
+      estimator.recordSuccess(healthy[i]);
+    }
+    estimator.refresh();
+    long before = estimator.delayNanos(FALLBACK);
+    assertThat(estimator.mode()).isEqualTo(DelayMode.LEARNT);
+    for (int i = 0; i < 2000; i++) {
+      estimator.recordCensored(); // every first attempt hangs: both windows are censored
+    }
+    assertThat(estimator.mode()).isEqualTo(DelayMode.HELD);
+    assertThat(estimator.delayNanos(FALLBACK)).isEqualTo(before);
+
+    int next = 1000;
+    while (next < 1000 + DelayEstimator.RECENT + DelayEstimator.REFRESH_EVERY) {
+      estimator.recordSuccess(healthy[next++]); // recovered: answers again, the same delay applies
+    }
+    assertThat(estimator.mode()).isEqualTo(DelayMode.RECOVERING);
+    assertThat(estimator.delayNanos(FALLBACK)).isEqualTo(before);
+  }
+
+  @Test
+  void withABudgetButNothingLearntBeforeTheOutageNoHedgeStarts() {
+    DelayEstimator estimator = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.05).minSamples(100), true);
+    for (int i = 0; i < 1000; i++) {
+      estimator.recordCensored();
+    }
+    assertThat(estimator.mode()).isEqualTo(DelayMode.NO_HEDGE);
+    assertThat(estimator.delayNanos(FALLBACK)).isEqualTo(DelayEstimator.NEVER);
+  }
+
+  @Test
   void withoutADelayLearntBeforeTheOutageHedgingWaitsForTheRecoveryWindow() {
     DelayEstimator estimator = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.05));
     for (int i = 0; i < 1000; i++) {
