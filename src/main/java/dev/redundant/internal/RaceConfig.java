@@ -64,7 +64,7 @@ public final class RaceConfig {
   public RaceConfig(int maxAttempts, long[] delayNanos, @Nullable Duration timeout, @Nullable Duration attemptTimeout,
       Predicate<? super Throwable> fatal, @Nullable Predicate<Object> reject, @Nullable Consumer<?> onDiscard,
       boolean waitForLosers, @Nullable HedgeListener listener, Executor executor, TimeSource timeSource,
-          boolean copyMdc) {
+      boolean copyMdc) {
     this(maxAttempts, delayNanos, timeout, attemptTimeout, fatal, reject, onDiscard, waitForLosers, listener,
         executor, timeSource, copyMdc, null, null, false);
   }
@@ -80,8 +80,7 @@ public final class RaceConfig {
   public RaceConfig(int maxAttempts, long[] delayNanos, @Nullable Duration timeout, @Nullable Duration attemptTimeout,
       Predicate<? super Throwable> fatal, @Nullable Predicate<Object> reject, @Nullable Consumer<?> onDiscard,
       boolean waitForLosers, @Nullable HedgeListener listener, Executor executor, TimeSource timeSource,
-          boolean copyMdc,
-      @Nullable AdaptiveDelay adaptive, @Nullable TokenBudget budget, boolean statistics) {
+      boolean copyMdc, @Nullable AdaptiveDelay adaptive, @Nullable TokenBudget budget, boolean statistics) {
     this.maxAttempts = maxAttempts;
     this.delayNanos = delayNanos;
     this.timeout = timeout;
