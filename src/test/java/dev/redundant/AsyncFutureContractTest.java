@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -22,54 +21,59 @@ class AsyncFutureContractTest {
   private static final Hedge<String> TWO_AT_ONCE =
       Hedge.<String>builder().maxAttempts(2).delay(Duration.ZERO).build();
 
-  /** A task whose attempts hang until interrupted. */
-  private static ScriptedTask<String> hangingTask() {
-    return new ScriptedTask<String>().otherwise(hang());
+  /** A call whose two attempts hang until interrupted; both have started. */
+  private record Hanging(ScriptedTask<String> task, CompletableFuture<String> future) {
+    static Hanging start() {
+      ScriptedTask<String> task = new ScriptedTask<String>().otherwise(hang());
+      CompletableFuture<String> future = TWO_AT_ONCE.callAsync(task);
+      task.awaitStarted(2);
+      return new Hanging(task, future);
+    }
+
+    /** Waits until both attempts were interrupted and nothing runs: the holder's completion ended the call. */
+    void awaitAttemptsInterrupted() {
+      task.awaitInterrupted(0, 1);
+      task.awaitNothingRunning();
+    }
   }
 
   @Test
-  void cancelReportsWhetherItCancelledAndInterruptsTheAttempts() {
-    ScriptedTask<String> task = hangingTask();
-    CompletableFuture<String> future = TWO_AT_ONCE.callAsync(task);
-    task.awaitStarted(2);
+  void cancelReportsWhetherTheFutureIsCancelledAndInterruptsTheAttempts() {
+    Hanging call = Hanging.start();
+    CompletableFuture<String> future = call.future();
 
     assertThat(future.cancel(true)).isTrue();
-    task.awaitInterrupted(0, 1);
+    call.awaitAttemptsInterrupted();
     assertThat(future.cancel(true)).as("still cancelled, as CompletableFuture answers").isTrue();
     assertThat(future.complete("late")).as("already cancelled").isFalse();
     assertThat(future.completeExceptionally(new IllegalStateException())).isFalse();
     assertThat(future).isCancelled();
-    task.awaitNothingRunning();
   }
 
   @Test
   void completeReportsWhetherItCompletedAndInterruptsTheAttempts() throws Exception {
-    ScriptedTask<String> task = hangingTask();
-    CompletableFuture<String> future = TWO_AT_ONCE.callAsync(task);
-    task.awaitStarted(2);
+    Hanging call = Hanging.start();
+    CompletableFuture<String> future = call.future();
 
     assertThat(future.complete("mine")).isTrue();
-    task.awaitInterrupted(0, 1);
+    call.awaitAttemptsInterrupted();
     assertThat(future.complete("again")).isFalse();
     assertThat(future.cancel(true)).isFalse();
     assertThat(future.get(30, TimeUnit.SECONDS)).isEqualTo("mine");
-    task.awaitNothingRunning();
   }
 
   @Test
   void completeExceptionallyReportsWhetherItCompletedAndInterruptsTheAttempts() {
-    ScriptedTask<String> task = hangingTask();
-    CompletableFuture<String> future = TWO_AT_ONCE.callAsync(task);
-    task.awaitStarted(2);
+    Hanging call = Hanging.start();
+    CompletableFuture<String> future = call.future();
     IllegalStateException mine = new IllegalStateException("mine");
 
     assertThat(future.completeExceptionally(mine)).isTrue();
-    task.awaitInterrupted(0, 1);
+    call.awaitAttemptsInterrupted();
     assertThat(future.completeExceptionally(new IllegalStateException("again"))).isFalse();
     assertThat(future.complete("late")).isFalse();
     assertThatThrownBy(() -> future.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).cause()
         .isSameAs(mine);
-    task.awaitNothingRunning();
   }
 
   @Test
@@ -85,38 +89,32 @@ class AsyncFutureContractTest {
 
   @Test
   void completeAsyncReturnsTheSameFutureAndEndsTheCall() throws Exception {
-    ScriptedTask<String> task = hangingTask();
-    CompletableFuture<String> future = TWO_AT_ONCE.callAsync(task);
-    task.awaitStarted(2);
-    Executor caller = Runnable::run;
+    Hanging call = Hanging.start();
+    CompletableFuture<String> future = call.future();
 
-    assertThat(future.completeAsync(() -> "supplied", caller)).isSameAs(future);
+    assertThat(future.completeAsync(() -> "supplied", Runnable::run)).isSameAs(future);
     assertThat(future.get(30, TimeUnit.SECONDS)).isEqualTo("supplied");
-    task.awaitInterrupted(0, 1);
-    task.awaitNothingRunning();
+    call.awaitAttemptsInterrupted();
   }
 
   @Test
   void completeAsyncWithAThrowingSupplierCompletesExceptionallyAndEndsTheCall() {
-    ScriptedTask<String> task = hangingTask();
-    CompletableFuture<String> future = TWO_AT_ONCE.callAsync(task);
-    task.awaitStarted(2);
+    Hanging call = Hanging.start();
     IllegalStateException boom = new IllegalStateException("boom");
 
-    CompletableFuture<String> returned = future.completeAsync(() -> {
+    CompletableFuture<String> returned = call.future().completeAsync(() -> {
       throw boom;
     }, Runnable::run);
 
-    assertThat(returned).isSameAs(future);
-    assertThatThrownBy(future::join).isInstanceOf(CompletionException.class).cause().isSameAs(boom);
-    task.awaitInterrupted(0, 1);
-    task.awaitNothingRunning();
+    assertThat(returned).isSameAs(call.future());
+    assertThatThrownBy(returned::join).isInstanceOf(CompletionException.class).cause().isSameAs(boom);
+    call.awaitAttemptsInterrupted();
   }
 
   @Test
   void completeAsyncChecksItsArgumentsBeforeRunningAnything() {
-    ScriptedTask<String> task = hangingTask();
-    CompletableFuture<String> future = TWO_AT_ONCE.callAsync(task);
+    Hanging call = Hanging.start();
+    CompletableFuture<String> future = call.future();
     try {
       assertThatThrownBy(() -> future.completeAsync(null, Runnable::run))
           .isInstanceOf(NullPointerException.class).hasMessageContaining("supplier");
@@ -126,6 +124,6 @@ class AsyncFutureContractTest {
     } finally {
       future.cancel(true);
     }
-    task.awaitNothingRunning();
+    call.awaitAttemptsInterrupted();
   }
 }
