@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The settings of an adaptive hedge delay: hedge "the slowest {@code L} of calls". The delay is learnt
@@ -89,11 +90,11 @@ public final class AdaptiveDelay {
   private final int recoveryWindow;
   private final int minSamples;
   private final Duration min;
-  private final Duration max;
+  private final @Nullable Duration max;
   private final boolean deadlineAware;
 
   private AdaptiveDelay(double targetExtraLoad, int window, int recoveryWindow, int minSamples,
-      Duration min, Duration max, boolean deadlineAware) {
+      Duration min, @Nullable Duration max, boolean deadlineAware) {
     this.targetExtraLoad = targetExtraLoad;
     this.window = window;
     this.recoveryWindow = recoveryWindow;

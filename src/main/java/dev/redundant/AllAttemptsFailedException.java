@@ -4,6 +4,7 @@ import dev.redundant.internal.Failures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown when a call ends without a successful attempt. It keeps every attempt's failure, not just one:
@@ -28,8 +29,10 @@ public class AllAttemptsFailedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /** Serializable: an immutable list of serializable records. */
+  @SuppressWarnings("serial") // List.copyOf lists of records of serializable parts are serializable
   private final List<AttemptReport> attempts;
   /** Serializable: an immutable list of the failures. */
+  @SuppressWarnings("serial") // List.copyOf lists and Throwables are serializable
   private final List<Throwable> failures;
 
   /**
@@ -49,7 +52,7 @@ public class AllAttemptsFailedException extends RuntimeException {
    * @param attempts one report per attempt that started, in attempt order; copied
    * @throws NullPointerException if {@code attempts} or an element is null
    */
-  public AllAttemptsFailedException(String reason, List<AttemptReport> attempts) {
+  public AllAttemptsFailedException(@Nullable String reason, List<AttemptReport> attempts) {
     this(reason, List.copyOf(attempts), null);
   }
 
@@ -62,13 +65,15 @@ public class AllAttemptsFailedException extends RuntimeException {
    * @param cause the failure to make the cause, or {@code null} for the first failure
    * @throws NullPointerException if {@code attempts} or an element is null
    */
-  protected AllAttemptsFailedException(String reason, List<AttemptReport> attempts, Throwable cause) {
+  protected AllAttemptsFailedException(@Nullable String reason, List<AttemptReport> attempts,
+      @Nullable Throwable cause) {
     this(reason, List.copyOf(attempts), failuresOf(attempts), cause);
   }
 
-  @SuppressWarnings("this-escape") // addSuppressed is final and only records the failure
-  private AllAttemptsFailedException(String reason, List<AttemptReport> attempts, List<Throwable> failures,
-      Throwable cause) {
+  // addSuppressed is final and only records the failure; identity: the cause is one of the failures, the very object
+  @SuppressWarnings({"this-escape", "ReferenceEquality"})
+  private AllAttemptsFailedException(@Nullable String reason, List<AttemptReport> attempts, List<Throwable> failures,
+      @Nullable Throwable cause) {
     super(message(reason, attempts), cause != null ? cause : failures.isEmpty() ? null : failures.get(0));
     this.attempts = attempts;
     this.failures = failures;
@@ -110,7 +115,7 @@ public class AllAttemptsFailedException extends RuntimeException {
     return List.copyOf(failures);
   }
 
-  private static String message(String reason, List<AttemptReport> attempts) {
+  private static String message(@Nullable String reason, List<AttemptReport> attempts) {
     StringBuilder sb = new StringBuilder(reason != null ? reason : "All " + attempts.size() + " attempts failed");
     sb.append(':');
     for (AttemptReport report : attempts) {

@@ -3,6 +3,7 @@ package dev.redundant;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How one attempt of a call ended. {@link AllAttemptsFailedException#attempts()} holds one per attempt
@@ -19,7 +20,7 @@ import java.time.Duration;
  *     {@link AttemptTimeoutException} for {@link Outcome#TIMED_OUT}; {@code null} for
  *     {@link Outcome#CANCELLED} and {@link Outcome#SUCCEEDED}
  */
-public record AttemptReport(int index, Outcome outcome, Duration duration, Throwable failure)
+public record AttemptReport(int index, Outcome outcome, Duration duration, @Nullable Throwable failure)
     implements java.io.Serializable {
 
   /**

@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 import dev.redundant.internal.RaceConfig;
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Settings of one call, given at the call site, that override the policy's: today a time limit, either a
@@ -30,10 +31,10 @@ import java.util.Optional;
  * <p><b>Thread safety:</b> immutable; one instance may be shared by any number of calls.
  */
 public final class CallOptions {
-  private final Duration timeout;
-  private final Deadline deadline;
+  private final @Nullable Duration timeout;
+  private final @Nullable Deadline deadline;
 
-  private CallOptions(Duration timeout, Deadline deadline) {
+  private CallOptions(@Nullable Duration timeout, @Nullable Deadline deadline) {
     this.timeout = timeout;
     this.deadline = deadline;
   }
@@ -87,7 +88,7 @@ public final class CallOptions {
    * {@link RaceConfig#NEVER} for none.
    */
   long limitNanos() {
-    return timeout != null ? RaceConfig.saturatedNanos(timeout) : deadline.remainingNanos();
+    return timeout != null ? RaceConfig.saturatedNanos(timeout) : requireNonNull(deadline, "deadline").remainingNanos();
   }
 
   @Override

@@ -59,6 +59,7 @@ final class CompositeListener implements HedgeListener {
     tellEach(listener -> listener.onCallFinished(summary));
   }
 
+  @SuppressWarnings("ReferenceEquality") // identity: one exception object thrown by two listeners
   private void tellEach(Consumer<HedgeListener> event) {
     RuntimeException first = null;
     for (HedgeListener listener : listeners) {

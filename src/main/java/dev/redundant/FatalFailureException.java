@@ -31,6 +31,7 @@ public class FatalFailureException extends AllAttemptsFailedException {
   }
 
   /** Names the fatal attempt; its failure appears once, on that attempt's line of the message. */
+  @SuppressWarnings("ReferenceEquality") // identity: the report that holds this very failure
   private static String reason(Throwable fatalFailure, List<AttemptReport> attempts) {
     for (AttemptReport report : attempts) {
       if (report != null && report.failure() == fatalFailure) {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A hedging policy: runs up to {@code maxAttempts} attempts of a task, returns the first value that
@@ -358,7 +359,10 @@ public final class Hedge<T> {
   }
 
   /** A synchronous call with optional settings; {@code options} null: the policy's. */
-  private <R> R run(CallOptions options, AttemptTask<?> task, Callable<?> callable, boolean withResult)
+  // R is T, or HedgeResult<T> when withResult: one cast, checked by the callers
+  @SuppressWarnings("TypeParameterUnusedInFormals")
+  private <R> R run(@Nullable CallOptions options, @Nullable AttemptTask<?> task, @Nullable Callable<?> callable,
+      boolean withResult)
       throws InterruptedException {
     long limit = limitOf(options);
     if (limit == 0) {
@@ -368,8 +372,8 @@ public final class Hedge<T> {
   }
 
   /** An asynchronous call with optional settings; {@code options} null: the policy's. */
-  private <R> CompletableFuture<R> start(CallOptions options, AttemptTask<?> task, Callable<?> callable,
-      boolean withResult) {
+  private <R> CompletableFuture<R> start(@Nullable CallOptions options, @Nullable AttemptTask<?> task,
+      @Nullable Callable<?> callable, boolean withResult) {
     long limit = limitOf(options);
     if (limit == 0) {
       return CompletableFuture.failedFuture(expired());
@@ -377,7 +381,7 @@ public final class Hedge<T> {
     return Race.callAsync(config, task, callable, limit, withResult);
   }
 
-  private static long limitOf(CallOptions options) {
+  private static long limitOf(@Nullable CallOptions options) {
     return options == null ? Race.POLICY_LIMIT : options.limitNanos();
   }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a {@link Hedge}. Each setter checks its argument at once and names it in the exception;
@@ -66,24 +67,24 @@ public final class HedgeBuilder<T> {
 
   private int maxAttempts = 3;
   private Duration delay = DEFAULT_DELAY;
-  private IntFunction<Duration> delays;
+  private @Nullable IntFunction<Duration> delays;
   /** Whether no delay was set, so that a contradiction can say the delay is the default. */
   private boolean delayIsDefault = true;
   private boolean noHedging;
-  private Duration timeout;
-  private Duration attemptTimeout;
-  private Predicate<? super Throwable> fatalIf;
+  private @Nullable Duration timeout;
+  private @Nullable Duration attemptTimeout;
+  private @Nullable Predicate<? super Throwable> fatalIf;
   private List<Class<? extends Throwable>> fatalOn = List.of();
-  private Predicate<? super T> reject;
-  private Consumer<? super T> onDiscard;
+  private @Nullable Predicate<? super T> reject;
+  private @Nullable Consumer<? super T> onDiscard;
   private boolean waitForLosers;
-  private HedgeListener listener;
+  private @Nullable HedgeListener listener;
   private Executor executor = VIRTUAL_THREAD_PER_ATTEMPT;
   private String executorName = "virtual thread per attempt";
   private TimeSource timeSource = TimeSource.system();
   private boolean copyMdc = true;
-  private AdaptiveDelay adaptiveDelay;
-  private HedgeBudget budget;
+  private @Nullable AdaptiveDelay adaptiveDelay;
+  private @Nullable HedgeBudget budget;
   /** Whether built policies count their calls for {@link Hedge#statistics()}; off only for the library's own. */
   private boolean statistics = true;
 
@@ -510,6 +511,7 @@ public final class HedgeBuilder<T> {
     return describe("HedgeBuilder");
   }
 
+  @SuppressWarnings("ReferenceEquality") // identity: whether the default singletons were replaced
   private String describe(String name) {
     StringBuilder sb = new StringBuilder(name).append("[maxAttempts=").append(maxAttempts);
     if (maxAttempts > 1) {
@@ -562,7 +564,8 @@ public final class HedgeBuilder<T> {
     return sb.append(']').toString();
   }
 
-  private static void requireState(boolean expression, String template, Object... args) {
+  @SuppressWarnings("AnnotateFormatMethod") // constant %s templates; Error Prone's annotations stay off the class path
+  private static void requireState(boolean expression, String template, @Nullable Object... args) {
     if (!expression) {
       throw new IllegalStateException(String.format(template, args));
     }

@@ -1,5 +1,7 @@
 package dev.redundant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The failure recorded for an attempt whose value the policy's
  * {@linkplain HedgeBuilder#rejectIf(java.util.function.Predicate) result predicate} rejected (an HTTP 503,
@@ -20,7 +22,7 @@ package dev.redundant;
 public class RejectedResultException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  private final transient Object value;
+  private final transient @Nullable Object value;
 
   /**
    * Creates the exception.
@@ -28,7 +30,7 @@ public class RejectedResultException extends RuntimeException {
    * @param index the attempt's index
    * @param value the rejected value, possibly {@code null}
    */
-  public RejectedResultException(int index, Object value) {
+  public RejectedResultException(int index, @Nullable Object value) {
     this(index, value, null);
   }
 
@@ -39,7 +41,7 @@ public class RejectedResultException extends RuntimeException {
    * @param value the rejected value, possibly {@code null}
    * @param predicateFailure what the predicate threw, or {@code null} if it returned true
    */
-  public RejectedResultException(int index, Object value, Throwable predicateFailure) {
+  public RejectedResultException(int index, @Nullable Object value, @Nullable Throwable predicateFailure) {
     super(predicateFailure == null ? "Attempt " + index + " returned a rejected result"
         : "Attempt " + index + " returned a result that the predicate could not test", predicateFailure,
         false, false);
@@ -53,7 +55,7 @@ public class RejectedResultException extends RuntimeException {
    *     {@link AutoCloseable}, or given to {@link HedgeBuilder#onDiscard}); {@code null} after
    *     deserialization
    */
-  public Object value() {
+  public @Nullable Object value() {
     return value;
   }
 }

@@ -19,4 +19,7 @@
  * {@link dev.redundant.TimeSource} is the clock delays and timeouts read. The package
  * {@code dev.redundant.testing} holds a simulated flaky service and a manual clock for tests.
  */
+@NullMarked
 package dev.redundant;
+
+import org.jspecify.annotations.NullMarked;

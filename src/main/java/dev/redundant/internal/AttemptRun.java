@@ -1,5 +1,7 @@
 package dev.redundant.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.redundant.Attempt;
 import dev.redundant.AttemptReport;
 import dev.redundant.AttemptReport.Outcome;
@@ -8,6 +10,7 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 
 /**
@@ -58,18 +61,18 @@ final class AttemptRun implements Runnable, Attempt {
 
   private volatile int state;
   /** null until the run starts; then its thread, or NEVER_RUN if the launch failed first. */
-  private volatile Thread runner;
+  private volatile @Nullable Thread runner;
   /** Whether a canceller interrupted the runner: written before {@code state} leaves INTERRUPTING. */
   private boolean interruptSent;
 
   // The attempt's own end; published by the CAS to FINISHED. A null outcome: it returned a value.
   private long finishNanos;
-  private Outcome finishOutcome;
-  private Throwable finishFailure;
+  private @Nullable Outcome finishOutcome;
+  private @Nullable Throwable finishFailure;
   // The canceller's end; published by the write of CANCELLED.
   private long cancelNanos;
-  private Outcome cancelOutcome;
-  private Throwable cancelFailure;
+  private @Nullable Outcome cancelOutcome;
+  private @Nullable Throwable cancelFailure;
 
   AttemptRun(Race<?> race, int index, Trigger trigger, long startNanos) {
     this.race = race;
@@ -89,7 +92,7 @@ final class AttemptRun implements Runnable, Attempt {
         return; // cancelled before it ran: the task never starts
       }
       previousMdc = installMdc(race.copyMdc(), race.callerMdc());
-      Object value = null;
+      @Nullable Object value = null;
       Throwable thrown = null;
       try {
         value = race.invoke(this);
@@ -147,7 +150,7 @@ final class AttemptRun implements Runnable, Attempt {
    * @param failure the failure to report, or {@code null} for a value
    * @return whether this attempt ended itself (false: a canceller owns its outcome)
    */
-  boolean finish(Outcome how, Throwable failure) {
+  boolean finish(@Nullable Outcome how, @Nullable Throwable failure) {
     if (how != null) { // a value needs no end time: it wins, or is reported as cancelled
       finishNanos = race.now();
       finishOutcome = how;
@@ -165,7 +168,7 @@ final class AttemptRun implements Runnable, Attempt {
    * @param now the clock's reading, for the report
    * @return whether this call cancelled the attempt (false: it had ended already)
    */
-  boolean cancel(Outcome as, Throwable cause, long now) {
+  boolean cancel(Outcome as, @Nullable Throwable cause, long now) {
     if (!STATE.compareAndSet(this, ACTIVE, INTERRUPTING)) {
       return false;
     }
@@ -185,6 +188,7 @@ final class AttemptRun implements Runnable, Attempt {
   }
 
   /** Waits out a canceller still interrupting this thread, then clears the interrupt it sent. */
+  @SuppressWarnings("ThreadPriorityCheck") // a short spin while a canceller leaves INTERRUPTING; no lock to wait on
   private void clearOwnInterrupt() {
     while (state == INTERRUPTING) {
       Thread.yield();
@@ -212,7 +216,8 @@ final class AttemptRun implements Runnable, Attempt {
       s = state;
     }
     if (s == CANCELLED) {
-      return new AttemptReport(index, cancelOutcome, since(cancelNanos), cancelFailure);
+      return new AttemptReport(index, requireNonNull(cancelOutcome, "cancelOutcome"), since(cancelNanos),
+          cancelFailure);
     }
     if (s == FINISHED && finishOutcome != null) {
       return new AttemptReport(index, finishOutcome, since(finishNanos), finishFailure);
@@ -253,7 +258,7 @@ final class AttemptRun implements Runnable, Attempt {
    *
    * @return the thread's previous MDC (empty map for none), to restore; or null if nothing was changed
    */
-  static Object installMdc(boolean copy, Map<String, String> callerMdc) {
+  static @Nullable Object installMdc(boolean copy, @Nullable Map<String, String> callerMdc) {
     if (!copy) {
       return null;
     }
@@ -270,7 +275,7 @@ final class AttemptRun implements Runnable, Attempt {
 
   /** Restores what {@link #installMdc} returned. */
   @SuppressWarnings("unchecked")
-  static void restoreMdc(Object previous) {
+  static void restoreMdc(@Nullable Object previous) {
     if (previous == null) {
       return;
     }

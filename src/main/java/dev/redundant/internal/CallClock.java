@@ -3,7 +3,9 @@ package dev.redundant.internal;
 import dev.redundant.AttemptTimeoutException;
 import dev.redundant.TimeSource;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The clock of one policy's calls: it fires hedges, attempt timeouts and the call timeout when they are
@@ -24,10 +26,10 @@ final class CallClock {
   static final long FIRED = -1;
 
   private final TimeSource timeSource;
-  private final Duration attemptTimeout;
+  private final @Nullable Duration attemptTimeout;
   private final long attemptTimeoutNanos;
 
-  CallClock(TimeSource timeSource, Duration attemptTimeout, long attemptTimeoutNanos) {
+  CallClock(TimeSource timeSource, @Nullable Duration attemptTimeout, long attemptTimeoutNanos) {
     this.timeSource = timeSource;
     this.attemptTimeout = attemptTimeout;
     this.attemptTimeoutNanos = attemptTimeoutNanos;
@@ -106,7 +108,7 @@ final class CallClock {
 
   /** The failure an attempt that ran past its attempt timeout records. */
   AttemptTimeoutException attemptTimedOut(int index) {
-    return new AttemptTimeoutException(index, attemptTimeout);
+    return new AttemptTimeoutException(index, Objects.requireNonNull(attemptTimeout, "attemptTimeout"));
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.redundant.Attempt.Trigger;
 import dev.redundant.AttemptReport.Outcome;
 import dev.redundant.HedgeListener.SkippedAttempt;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The closed loop of one policy: what its calls learn from and feed back into, in four hook points that
@@ -30,18 +31,18 @@ final class ClosedLoop {
   /** The fixed hedge delays, {@code delayNanos[i]} before attempt {@code i >= 1}; the warm-up delays if adaptive. */
   private final long[] delayNanos;
   /** Learns the hedge delay, or null for fixed delays. */
-  final DelayEstimator estimator;
+  final @Nullable DelayEstimator estimator;
   /** Whether hedges and failovers that cannot finish before the deadline are skipped (adaptive only). */
   private final boolean deadlineAware;
   /** Funds hedges and failovers, or null for no budget. */
-  private final TokenBudget budget;
+  private final @Nullable TokenBudget budget;
   /** The statistics' counts, or null for a policy that keeps none. */
-  final HedgeCounters counters;
+  final @Nullable HedgeCounters counters;
   /** Tells the listener of skipped attempts, or null for a policy without a listener. */
-  private final EventRelay events;
+  private final @Nullable EventRelay events;
 
-  ClosedLoop(long[] delayNanos, DelayEstimator estimator, boolean deadlineAware, TokenBudget budget,
-      HedgeCounters counters, EventRelay events) {
+  ClosedLoop(long[] delayNanos, @Nullable DelayEstimator estimator, boolean deadlineAware, @Nullable TokenBudget budget,
+      @Nullable HedgeCounters counters, @Nullable EventRelay events) {
     this.delayNanos = delayNanos;
     this.estimator = estimator;
     this.deadlineAware = deadlineAware;
@@ -62,6 +63,7 @@ final class ClosedLoop {
    * @param call the call that asks
    * @param now the clock's reading, against which the deadline is checked
    */
+  @SuppressWarnings("NullAway") // deadlineAware is true only with an estimator (RaceConfig)
   boolean mayLaunch(Race<?> call, int index, Trigger trigger, long now) {
     if (trigger == Trigger.HEDGE && call.hedgingStopped()) {
       return false;
@@ -132,7 +134,7 @@ final class ClosedLoop {
    *     {@code REJECTED} or {@code TIMED_OUT} if it failed; {@code CANCELLED} if superseded (another
    *     attempt won or the call ended first)
    */
-  void firstAttemptEnded(Race<?> call, AttemptRun first, Outcome how) {
+  void firstAttemptEnded(Race<?> call, AttemptRun first, @Nullable Outcome how) {
     DelayEstimator estimator = this.estimator;
     if (estimator == null) {
       return;
@@ -150,7 +152,7 @@ final class ClosedLoop {
    *
    * @param winner the winning attempt, or null for a call without a winner
    */
-  void callEnded(AttemptRun winner) {
+  void callEnded(@Nullable AttemptRun winner) {
     HedgeCounters counters = this.counters;
     if (winner == null) {
       if (counters != null) {

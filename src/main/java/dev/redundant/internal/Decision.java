@@ -6,6 +6,7 @@ import dev.redundant.HedgeResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The decision of a call as {@code Race.result} holds it, and its delivery to whoever gets the outcome.
@@ -34,7 +35,7 @@ final class Decision {
   private Decision() {}
 
   /** The winner's decision of a call that asked for a {@link HedgeResult}. */
-  record Won(int index, Object value, long endNanos) {}
+  record Won(int index, @Nullable Object value, long endNanos) {}
 
   /**
    * The caller's outcome of a call decided with {@code r}, on the caller's thread.
@@ -43,7 +44,8 @@ final class Decision {
    * @throws RuntimeException the call's failure, or an {@link Error} as is; a checked failure wrapped in
    *     an {@link IllegalStateException}
    */
-  @SuppressWarnings("unchecked")
+  // NullAway: a task's null value decodes to null (NIL); T is the caller's type, which may be nullable.
+  @SuppressWarnings({"unchecked", "NullAway"})
   static <T> T valueOf(Race<T> call, Object r) {
     if (r instanceof Won won) {
       return (T) resultOf(call, won);
@@ -62,7 +64,7 @@ final class Decision {
   }
 
   /** Completes the future {@code f} of {@code call} with the decided outcome {@code r}. */
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "ReferenceEquality"}) // identity: the BY_CALLER sentinel
   static <T> void settleInto(Race<T> call, RaceFuture<T> f, Object r) {
     if (r == Ended.BY_CALLER) {
       return; // the future was cancelled or completed by its holder
@@ -89,14 +91,15 @@ final class Decision {
    *
    * @param r the call's decision as read now ({@code null} if undecided)
    */
-  static void discard(RaceConfig config, Object r, Object value) {
+  @SuppressWarnings("ReferenceEquality") // identity: the winner's own object is kept, an equal loser is discarded
+  static void discard(RaceConfig config, @Nullable Object r, @Nullable Object value) {
     if (value != null && value != (r instanceof Won w ? w.value : r)) {
       config.discardValue(value);
     }
   }
 
   /** One report per published attempt of {@code call}; the winner's, if any ({@code won}), is {@code SUCCEEDED}. */
-  static List<AttemptReport> reports(Race<?> call, Won won) {
+  static List<AttemptReport> reports(Race<?> call, Decision.@Nullable Won won) {
     int n = call.publishedCount();
     List<AttemptReport> reports = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -112,6 +115,7 @@ final class Decision {
   }
 
   /** The {@link HedgeResult} of {@code call} won with {@code won}. */
+  @SuppressWarnings("NullAway") // as in valueOf: a task's null value is the caller's (possibly nullable) T
   private static HedgeResult<Object> resultOf(Race<?> call, Won won) {
     return new HedgeResult<>(won.value, won.index, reports(call, won),
         Duration.ofNanos(Math.max(0, won.endNanos - call.startNanos())));

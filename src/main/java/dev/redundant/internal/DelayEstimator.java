@@ -44,6 +44,7 @@ public final class DelayEstimator {
   private final int recoveryWindow;
   /** The recovery window's bucket counts, rebuilt from the ring when needed; used only while refreshing. */
   private final long[] recoveryCounts = new long[LogLinearBuckets.COUNT];
+  @SuppressWarnings("UnnecessaryLambda") // one lambda, allocated once, read by the histogram on every refresh
   private final IntToLongFunction recoveryCount = bucket -> recoveryCounts[bucket];
   /**
    * Guard against the race of two recomputations: an older one finishing last would publish stale values,

@@ -1,5 +1,7 @@
 package dev.redundant.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.redundant.AllAttemptsFailedException;
 import dev.redundant.AttemptReport;
 import dev.redundant.FatalFailureException;
@@ -7,6 +9,7 @@ import dev.redundant.HedgeTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of a call without a winner, as stored in {@code Race.result} (see {@link Decision}). The
@@ -18,7 +21,8 @@ import java.util.concurrent.CancellationException;
  * @param predicateFailure what a throwing {@code fatalIf} predicate threw, or {@code null}
  * @param reports one report per attempt that started, in attempt order
  */
-record Ended(CallEnd kind, Throwable cause, Throwable predicateFailure, List<AttemptReport> reports) {
+record Ended(CallEnd kind, @Nullable Throwable cause, @Nullable Throwable predicateFailure,
+    List<AttemptReport> reports) {
   /** The caller gave up: it throws InterruptedException, or its future is complete already. */
   static final Ended BY_CALLER = new Ended(CallEnd.ABORTED, null, null, List.of());
 
@@ -29,6 +33,7 @@ record Ended(CallEnd kind, Throwable cause, Throwable predicateFailure, List<Att
    * @param timeoutNanos the call's time limit, for a timeout's message
    * @return the exception or error to throw to the caller, or to complete the future with
    */
+  @SuppressWarnings("ReferenceEquality") // identity: the predicate's failure may be the cause itself
   Throwable exception(RaceConfig config, long timeoutNanos) {
     return switch (kind) {
       case ALL_FAILED -> new AllAttemptsFailedException(reports);
@@ -37,15 +42,16 @@ record Ended(CallEnd kind, Throwable cause, Throwable predicateFailure, List<Att
       case NO_TIME -> new AllAttemptsFailedException(reports.size() + " attempts failed and a failover was"
           + " skipped: the time left before the deadline was below a typical successful attempt", reports);
       case FATAL -> {
-        FatalFailureException fatal = new FatalFailureException(cause, reports);
+        FatalFailureException fatal = new FatalFailureException(requireNonNull(cause, "cause"), reports);
         if (predicateFailure != null && predicateFailure != cause) {
           fatal.addSuppressed(predicateFailure);
         }
         yield fatal;
       }
       case TIMEOUT -> new HedgeTimeoutException(
-          timeoutNanos == config.timeoutNanos ? config.timeout : Duration.ofNanos(timeoutNanos), reports);
-      case ERROR -> cause;
+          timeoutNanos == config.timeoutNanos ? requireNonNull(config.timeout, "timeout")
+              : Duration.ofNanos(timeoutNanos), reports);
+      case ERROR -> requireNonNull(cause, "cause");
       case CLOCK_FAILED -> cause instanceof RuntimeException || cause instanceof Error
           ? cause : new IllegalStateException("The TimeSource threw", cause);
       case ABORTED -> new CancellationException("The call was cancelled by its caller");

@@ -1,5 +1,7 @@
 package dev.redundant.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.redundant.Attempt.Trigger;
 import dev.redundant.AttemptReport.Outcome;
 import dev.redundant.AttemptTask;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -129,10 +132,10 @@ public final class Race<T> implements ClockedCall {
 
   private final RaceConfig config;
   /** The task: exactly one of {@code task} and {@code callable} is non-null. */
-  private final AttemptTask<?> task;
-  private final Callable<?> callable;
-  private final RaceFuture<T> future;
-  private final Map<String, String> mdc;
+  private final @Nullable AttemptTask<?> task;
+  private final @Nullable Callable<?> callable;
+  private final @Nullable RaceFuture<T> future;
+  private final @Nullable Map<String, String> mdc;
   private final AttemptRun[] runs;
   private final long startNanos;
   /** The call's time limit from its start: the policy's timeout or the call's own; NEVER for none. */
@@ -143,7 +146,7 @@ public final class Race<T> implements ClockedCall {
   private final boolean withResult;
 
   /** The call's {@link Decision}: null: undecided; NIL, a value or a Won: a winner; DECIDING, then an Ended: none. */
-  private volatile Object result;
+  private volatile @Nullable Object result;
   /** Attempts reserved so far; attempt i lives in runs[i] once published. */
   private volatile int started;
   /** Attempts that failed (failed, rejected, timed out, not launched). */
@@ -157,14 +160,14 @@ public final class Race<T> implements ClockedCall {
   /** Start time of the latest attempt: the next hedge delay counts from it. */
   private volatile long lastStartNanos;
   /** The thread to unpark when the call ends, or null. */
-  private volatile Thread waiter;
+  private volatile @Nullable Thread waiter;
   /** Set once a hedge was denied or skipped: the call starts no more hedges (failovers may still start). */
   private volatile boolean noMoreHedges;
   /** Why the latest failover was refused ({@code NO_BUDGET} or {@code NO_TIME}), or null. */
-  private volatile CallEnd failoverRefused;
+  private volatile @Nullable CallEnd failoverRefused;
 
-  private Race(RaceConfig config, AttemptTask<?> task, Callable<?> callable, RaceFuture<T> future,
-      long limitNanos, boolean withResult) {
+  private Race(RaceConfig config, @Nullable AttemptTask<?> task, @Nullable Callable<?> callable,
+      @Nullable RaceFuture<T> future, long limitNanos, boolean withResult) {
     this.config = config;
     this.task = task;
     this.callable = callable;
@@ -215,8 +218,10 @@ public final class Race<T> implements ClockedCall {
    * @return the winner's value, or its {@link HedgeResult}
    * @throws InterruptedException if the caller was interrupted before a winner (or on entry)
    */
-  public static <T> T call(RaceConfig config, AttemptTask<?> task, Callable<?> callable, long limitNanos,
-      boolean withResult) throws InterruptedException {
+  // T is the value, or HedgeResult when withResult: one cast, checked by the callers
+  @SuppressWarnings("TypeParameterUnusedInFormals")
+  public static <T> T call(RaceConfig config, @Nullable AttemptTask<?> task, @Nullable Callable<?> callable,
+      long limitNanos, boolean withResult) throws InterruptedException {
     return callOn(config, task, callable, limitNanos, withResult);
   }
 
@@ -230,8 +235,8 @@ public final class Race<T> implements ClockedCall {
    * @param withResult whether the future completes with a {@link HedgeResult} instead of the bare value
    * @return a future that cancels the call's attempts when cancelled or completed by its holder
    */
-  public static <T> CompletableFuture<T> callAsync(RaceConfig config, AttemptTask<?> task, Callable<?> callable,
-      long limitNanos, boolean withResult) {
+  public static <T> CompletableFuture<T> callAsync(RaceConfig config, @Nullable AttemptTask<?> task,
+      @Nullable Callable<?> callable, long limitNanos, boolean withResult) {
     return startAsync(config, task, callable, limitNanos, withResult);
   }
 
@@ -257,8 +262,10 @@ public final class Race<T> implements ClockedCall {
     return startAsync(config, null, task, POLICY_LIMIT, false);
   }
 
-  private static <T> T callOn(RaceConfig config, AttemptTask<?> task, Callable<?> callable, long limitNanos,
-      boolean withResult) throws InterruptedException {
+  // T is the value, or HedgeResult when withResult: one cast, checked by the callers
+  @SuppressWarnings("TypeParameterUnusedInFormals")
+  private static <T> T callOn(RaceConfig config, @Nullable AttemptTask<?> task, @Nullable Callable<?> callable,
+      long limitNanos, boolean withResult) throws InterruptedException {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
@@ -268,8 +275,8 @@ public final class Race<T> implements ClockedCall {
     return race.await();
   }
 
-  private static <T> CompletableFuture<T> startAsync(RaceConfig config, AttemptTask<?> task, Callable<?> callable,
-      long limitNanos, boolean withResult) {
+  private static <T> CompletableFuture<T> startAsync(RaceConfig config, @Nullable AttemptTask<?> task,
+      @Nullable Callable<?> callable, long limitNanos, boolean withResult) {
     RaceFuture<T> future = new RaceFuture<>();
     Race<T> race = new Race<>(config, task, callable, future, limitNanos, withResult);
     future.race = race;
@@ -431,11 +438,11 @@ public final class Race<T> implements ClockedCall {
   // ---------------------------------------------------------------- attempt outcomes
 
   Object invoke(AttemptRun run) throws Exception {
-    return task != null ? task.call(run) : callable.call();
+    return task != null ? task.call(run) : requireNonNull(callable, "callable").call();
   }
 
   /** An attempt's task returned {@code value}; the attempt is still active. It wins unless rejected or beaten. */
-  void attemptReturned(AttemptRun run, Object value) {
+  void attemptReturned(AttemptRun run, @Nullable Object value) {
     if (config.reject != null) {
       boolean rejected;
       Throwable predicateFailure = null;
@@ -506,9 +513,11 @@ public final class Race<T> implements ClockedCall {
    *
    * @param ends {@code FATAL} or {@code ERROR} to end the call with it, or {@code null} to go on
    */
-  void countFailure(AttemptRun run, Outcome how, Throwable failure, CallEnd ends, Throwable predicateFailure) {
+  void countFailure(AttemptRun run, Outcome how, Throwable failure, @Nullable CallEnd ends,
+      @Nullable Throwable predicateFailure) {
     if (LOG.isDebugEnabled()) {
-      debug("Attempt {} failed{}: {}", run.index(), ends != null ? " and ends the call" : "", Failures.describe(failure));
+      debug("Attempt {} failed{}: {}", run.index(), ends != null ? " and ends the call" : "",
+          Failures.describe(failure));
     }
     if (config.events != null) {
       config.events.failed(run, run.report());
@@ -540,6 +549,7 @@ public final class Race<T> implements ClockedCall {
   }
 
   /** The run of an attempt returned, or will never start. */
+  @SuppressWarnings("ReferenceEquality") // identity: the DECIDING sentinel
   void runEnded() {
     if (config.waitForLosers && (int) RUNNING.getAndAdd(this, -1) == 1) {
       Object r = result;
@@ -579,7 +589,7 @@ public final class Race<T> implements ClockedCall {
    *
    * @return whether this call decided the end
    */
-  private boolean end(CallEnd kind, Throwable cause, Throwable predicateFailure) {
+  private boolean end(CallEnd kind, @Nullable Throwable cause, @Nullable Throwable predicateFailure) {
     if (!RESULT.compareAndSet(this, null, Decision.DECIDING)) {
       return false;
     }
@@ -616,12 +626,12 @@ public final class Race<T> implements ClockedCall {
     // waitForLosers both may bring running to 0 and deliver; one settles. Without it, only the decider
     // delivers.
     if (future != null && (!config.waitForLosers || (running == 0 && future.claimSettlement()))) {
-      future.settle(result);
+      future.settle(requireNonNull(result, "result"));
     }
   }
 
   /** Cancels every published attempt other than {@code winner}. */
-  private void cancelOthers(AttemptRun winner) {
+  private void cancelOthers(@Nullable AttemptRun winner) {
     long now = now();
     for (int i = 0, n = publishedCount(); i < n; i++) {
       AttemptRun run = published(i);
@@ -650,8 +660,9 @@ public final class Race<T> implements ClockedCall {
 
   // ---------------------------------------------------------------- waiting and the clock
 
+  @SuppressWarnings("ReferenceEquality") // identity: the DECIDING sentinel
   private T await() throws InterruptedException {
-    config.spinAdvisorFor(task != null ? task : callable).spinWhileUndecided(this);
+    config.spinAdvisorFor(task != null ? task : requireNonNull(callable, "callable")).spinWhileUndecided(this);
     boolean interrupted = false;
     Object r;
     for (;;) {
@@ -762,12 +773,12 @@ public final class Race<T> implements ClockedCall {
     return config.copyMdc;
   }
 
-  Map<String, String> callerMdc() {
+  @Nullable Map<String, String> callerMdc() {
     return mdc;
   }
 
   /** Logs at debug; a logging backend that throws on a user's object does not break the call. */
-  static void debug(String format, Object a, Object b, Object c) {
+  static void debug(String format, @Nullable Object a, @Nullable Object b, @Nullable Object c) {
     try {
       LOG.debug(format, a, b, c);
     } catch (Throwable ignored) {

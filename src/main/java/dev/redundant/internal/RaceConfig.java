@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The validated, immutable settings of one policy, as the engine reads them, and the per-policy helpers
@@ -32,16 +33,16 @@ public final class RaceConfig {
 
   final int maxAttempts;
   final long[] delayNanos;
-  final Duration timeout;
+  final @Nullable Duration timeout;
   /** The call timeout in nanoseconds, or {@link #NEVER}. */
   final long timeoutNanos;
   /** The adaptive delay, the budget and the statistics: the hooks a call feeds back through. */
   final ClosedLoop closedLoop;
   final Predicate<? super Throwable> fatal;
-  final Predicate<Object> reject;
-  final Consumer<Object> onDiscard;
+  final @Nullable Predicate<Object> reject;
+  final @Nullable Consumer<Object> onDiscard;
   final boolean waitForLosers;
-  final EventRelay events;
+  final @Nullable EventRelay events;
   final Executor executor;
   final boolean copyMdc;
   final CallClock clock;
@@ -57,12 +58,13 @@ public final class RaceConfig {
     }
   };
   /** The advisor used last: a racy one-entry cache in front of {@link #spinAdvisors}. */
-  private SpinAdvisor lastSpinAdvisor;
+  private @Nullable SpinAdvisor lastSpinAdvisor;
 
   /** Takes the settings of an open-loop policy without statistics; {@code delayNanos} is not copied. */
-  public RaceConfig(int maxAttempts, long[] delayNanos, Duration timeout, Duration attemptTimeout,
-      Predicate<? super Throwable> fatal, Predicate<Object> reject, Consumer<?> onDiscard,
-      boolean waitForLosers, HedgeListener listener, Executor executor, TimeSource timeSource, boolean copyMdc) {
+  public RaceConfig(int maxAttempts, long[] delayNanos, @Nullable Duration timeout, @Nullable Duration attemptTimeout,
+      Predicate<? super Throwable> fatal, @Nullable Predicate<Object> reject, @Nullable Consumer<?> onDiscard,
+      boolean waitForLosers, @Nullable HedgeListener listener, Executor executor, TimeSource timeSource,
+      boolean copyMdc) {
     this(maxAttempts, delayNanos, timeout, attemptTimeout, fatal, reject, onDiscard, waitForLosers, listener,
         executor, timeSource, copyMdc, null, null, false);
   }
@@ -75,10 +77,10 @@ public final class RaceConfig {
    * @param statistics whether to keep counts for {@link #statistics()}
    */
   @SuppressWarnings("unchecked")
-  public RaceConfig(int maxAttempts, long[] delayNanos, Duration timeout, Duration attemptTimeout,
-      Predicate<? super Throwable> fatal, Predicate<Object> reject, Consumer<?> onDiscard,
-      boolean waitForLosers, HedgeListener listener, Executor executor, TimeSource timeSource, boolean copyMdc,
-      AdaptiveDelay adaptive, TokenBudget budget, boolean statistics) {
+  public RaceConfig(int maxAttempts, long[] delayNanos, @Nullable Duration timeout, @Nullable Duration attemptTimeout,
+      Predicate<? super Throwable> fatal, @Nullable Predicate<Object> reject, @Nullable Consumer<?> onDiscard,
+      boolean waitForLosers, @Nullable HedgeListener listener, Executor executor, TimeSource timeSource,
+      boolean copyMdc, @Nullable AdaptiveDelay adaptive, @Nullable TokenBudget budget, boolean statistics) {
     this.maxAttempts = maxAttempts;
     this.delayNanos = delayNanos;
     this.timeout = timeout;
@@ -89,7 +91,8 @@ public final class RaceConfig {
     this.waitForLosers = waitForLosers;
     this.events = listener == null ? null : new EventRelay(listener);
     DelayEstimator estimator = adaptive == null || maxAttempts == 1 ? null : new DelayEstimator(adaptive, budget != null);
-    this.closedLoop = new ClosedLoop(delayNanos, estimator, estimator != null && adaptive.isDeadlineAware(),
+    this.closedLoop = new ClosedLoop(delayNanos, estimator,
+        adaptive != null && estimator != null && adaptive.isDeadlineAware(),
         budget, statistics ? new HedgeCounters() : null, events);
     this.executor = executor;
     this.copyMdc = copyMdc;
@@ -148,7 +151,7 @@ public final class RaceConfig {
    * Disposes of a value that lost or was rejected: the policy's {@code onDiscard} action, or else
    * {@code close()} if it is {@link AutoCloseable}. What they throw is logged at debug, never propagated.
    */
-  void discardValue(Object value) {
+  void discardValue(@Nullable Object value) {
     if (value == null) {
       return;
     }

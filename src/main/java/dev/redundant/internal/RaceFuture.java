@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The future of an asynchronous call. Cancelling it, or completing it from outside (including
@@ -25,6 +26,8 @@ final class RaceFuture<T> extends CompletableFuture<T> {
     }
   }
 
+  // Set by Race.startAsync right after construction, before the future reaches anyone: never null in use.
+  @SuppressWarnings("NullAway.Init")
   Race<T> race;
   /** Whether the outcome of a call that waits for losers was handed to this future. */
   private volatile boolean settled;
@@ -92,8 +95,8 @@ final class RaceFuture<T> extends CompletableFuture<T> {
     return SETTLED.compareAndSet(this, false, true);
   }
 
-  /** @return whether the value completed this future (false: it was cancelled or completed from outside) */
-  boolean settleValue(T value) {
+  /** Returns whether the value completed this future (false: it was cancelled or completed from outside). */
+  boolean settleValue(@Nullable T value) {
     return super.complete(value);
   }
 

@@ -38,6 +38,7 @@ final class SpinAdvisor {
    * the result. A virtual caller yields its carrier to the attempts; a platform caller spins for a few
    * microseconds, on multiprocessors only.
    */
+  @SuppressWarnings("ThreadPriorityCheck") // yielding is the point: a bounded spin before parking
   void spinWhileUndecided(Race<?> race) {
     if (!shouldSpin()) {
       return;

@@ -2,6 +2,7 @@ package dev.redundant.testing;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one call of a {@link FakeDependency} did, as seen at the moment {@link FakeDependency#calls()}
@@ -18,7 +19,8 @@ import java.util.Objects;
  * @param <T> the type of value the fake returns
  */
 public record CallRecord<T>(
-    long index, Duration start, Duration end, Outcome outcome, T value, Throwable failure) {
+    long index, Duration start, @Nullable Duration end, Outcome outcome, @Nullable T value,
+        @Nullable Throwable failure) {
 
   /** Checks the components that must not be null. */
   public CallRecord {

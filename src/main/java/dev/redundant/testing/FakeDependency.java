@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A fake of one of your dependencies: it returns your type and throws your exceptions, scripted per
@@ -51,7 +52,7 @@ public final class FakeDependency<T> {
   private final long originNanos;
   private final long seed;
   private final List<Reply<T>> script;
-  private final Reply<T> otherwise; // null: running out of the script fails
+  private final @Nullable Reply<T> otherwise; // null: running out of the script fails
   private final double[] cumulativeRates; // empty: scripted
   private final List<Reply<T>> rated;
 
@@ -264,7 +265,7 @@ public final class FakeDependency<T> {
     return slot;
   }
 
-  private void end(Slot<T> slot, CallRecord.Outcome outcome, T value, Throwable failure) {
+  private void end(Slot<T> slot, CallRecord.Outcome outcome, @Nullable T value, @Nullable Throwable failure) {
     Duration end = Duration.ofNanos(time.nanoTime() - originNanos);
     slot.ended = new CallRecord<>(slot.index, slot.start, end, outcome, value, failure);
     signal.changed();
@@ -282,7 +283,8 @@ public final class FakeDependency<T> {
     return calls().toString();
   }
 
-  @SuppressWarnings("unchecked")
+  // the sneaky throw: E is inferred as unchecked at the call site
+  @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
   private static <E extends Throwable> E sneaky(Throwable t) throws E {
     throw (E) t;
   }
@@ -291,7 +293,7 @@ public final class FakeDependency<T> {
   private static final class Slot<T> {
     final long index;
     final Duration start;
-    volatile CallRecord<T> ended;
+    volatile @Nullable CallRecord<T> ended;
 
     Slot(long index, Duration start) {
       this.index = index;
@@ -313,9 +315,9 @@ public final class FakeDependency<T> {
    */
   public static final class Builder<T> {
     private TimeSource time = TimeSource.system();
-    private Long seed;
+    private @Nullable Long seed;
     private final List<Reply<T>> script = new ArrayList<>();
-    private Reply<T> otherwise;
+    private @Nullable Reply<T> otherwise;
     private final List<Double> rates = new ArrayList<>();
     private final List<Reply<T>> rated = new ArrayList<>();
 
@@ -355,6 +357,7 @@ public final class FakeDependency<T> {
      * @throws NullPointerException if {@code replies} or one of them is null
      */
     @SafeVarargs
+    @SuppressWarnings("varargs") // List.of copies the array at once
     public final Builder<T> script(Reply<T>... replies) {
       Objects.requireNonNull(replies, "replies");
       requireArgument(replies.length > 0, "replies must hold at least one reply");

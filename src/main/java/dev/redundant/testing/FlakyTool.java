@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A simulated unreliable external service: some calls fail at once, some are slow, most are fast.
@@ -394,7 +395,7 @@ public final class FlakyTool {
     private final boolean fails;
     private final Wait wait;
     private final long fixedNanos;
-    private final CountDownLatch gate;
+    private final @Nullable CountDownLatch gate;
     private final boolean ignoresInterrupts;
 
     private Step(
@@ -402,8 +403,7 @@ public final class FlakyTool {
         boolean fails,
         Wait wait,
         long fixedNanos,
-        CountDownLatch gate,
-        boolean ignoresInterrupts) {
+        @Nullable CountDownLatch gate, boolean ignoresInterrupts) {
       this.description = description;
       this.fails = fails;
       this.wait = wait;
@@ -525,7 +525,7 @@ public final class FlakyTool {
 
     private void await(TimeSource time, long startNanos, long nanos) throws InterruptedException {
       if (wait == Wait.GATE) {
-        Waits.latch(gate, ignoresInterrupts);
+        Waits.latch(Objects.requireNonNull(gate, "gate"), ignoresInterrupts);
       } else if (nanos > 0) {
         Waits.latency(time, startNanos, nanos, ignoresInterrupts);
       }
@@ -547,7 +547,7 @@ public final class FlakyTool {
     private Duration slowMax = Duration.ofSeconds(7);
     private double timeScale = 1;
     private TimeSource timeSource = TimeSource.system();
-    private Long seed;
+    private @Nullable Long seed;
     private List<Step> script = List.of();
 
     private Builder() {}

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.LongFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one call of a {@link FakeDependency} does: optionally wait for a latch, then take a latency on
@@ -33,15 +34,15 @@ public final class Reply<T> {
   private static final CountDownLatch NEVER = new CountDownLatch(1);
 
   private final String description;
-  private final LongFunction<? extends T> value; // null: fails or hangs
-  private final LongFunction<? extends Throwable> failure; // null: returns or hangs
+  private final @Nullable LongFunction<? extends T> value; // null: fails or hangs
+  private final @Nullable LongFunction<? extends Throwable> failure; // null: returns or hangs
   private final long minNanos;
   private final long maxNanos;
-  private final CountDownLatch latch; // null: no latch; NEVER: hangs
+  private final @Nullable CountDownLatch latch; // null: no latch; NEVER: hangs
   private final boolean ignoresInterrupts;
 
-  private Reply(String description, LongFunction<? extends T> value,
-      LongFunction<? extends Throwable> failure, long minNanos, long maxNanos, CountDownLatch latch,
+  private Reply(String description, @Nullable LongFunction<? extends T> value,
+      @Nullable LongFunction<? extends Throwable> failure, long minNanos, long maxNanos, @Nullable CountDownLatch latch,
       boolean ignoresInterrupts) {
     this.description = description;
     this.value = value;
@@ -195,7 +196,7 @@ public final class Reply<T> {
       Throwable t = failure.apply(index);
       throw Objects.requireNonNull(t, "the failure factory returned null");
     }
-    return value.apply(index);
+    return Objects.requireNonNull(value, "value").apply(index); // set unless it fails or hangs
   }
 
   private void requireEnds(String what) {

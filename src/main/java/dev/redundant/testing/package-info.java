@@ -12,4 +12,7 @@
  * slower when busy); each elapses its latencies on an injectable {@link dev.redundant.TimeSource}.
  * Everything here is safe to use from many threads, and nothing needs shutting down.
  */
+@NullMarked
 package dev.redundant.testing;
+
+import org.jspecify.annotations.NullMarked;

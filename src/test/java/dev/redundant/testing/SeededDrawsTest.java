@@ -24,8 +24,9 @@ class SeededDrawsTest {
     long first = SeededDraws.forCall(seed, 3).nextLong();
     assertThat(SeededDraws.forCall(seed, 3).nextLong()).isEqualTo(first);
     assertThat(SeededDraws.forCall(seed, 4).nextLong()).isNotEqualTo(first);
-    assertThat(SeededDraws.forCall(seed, 3).nextLong())
-        .isEqualTo(new SplittableRandom(seed ^ (3 * 0x9e3779b97f4a7c15L)).nextLong());
+    long index = 3; // a variable: the product wraps around, as it does for the generator (not a constant)
+    assertThat(SeededDraws.forCall(seed, index).nextLong())
+        .isEqualTo(new SplittableRandom(seed ^ (index * 0x9e3779b97f4a7c15L)).nextLong());
   }
 
   @ParameterizedTest
