@@ -44,6 +44,8 @@ public final class DelayEstimator {
   private final int recoveryWindow;
   /** The recovery window's bucket counts, rebuilt from the ring when needed; used only while refreshing. */
   private final long[] recoveryCounts = new long[LogLinearBuckets.COUNT];
+  /** The buckets of the median success and of the quantile in the long window; used only while refreshing. */
+  private final int[] rankBuckets = new int[2];
   @SuppressWarnings("UnnecessaryLambda") // one lambda, allocated once, read by the histogram on every refresh
   private final IntToLongFunction recoveryCount = bucket -> recoveryCounts[bucket];
   /**
@@ -158,12 +160,18 @@ public final class DelayEstimator {
       if (window.samples() < minSamples) {
         return; // warming up: the initial values stand
       }
-      typicalSuccessNanos = medianOfSuccesses();
-      int bucket = window.quantileBucket(quantile);
+      // One scan of the long window finds both the median success and the quantile.
+      long samples = window.samples();
+      long successes = samples - window.censored();
+      window.bucketsAtRanks((Math.max(1, successes) + 1) / 2, WindowHistogram.quantileRank(samples, quantile),
+          rankBuckets);
+      publishTypicalSuccess(successes <= 0 || rankBuckets[0] == LogLinearBuckets.CENSORED
+          ? UNKNOWN : LogLinearBuckets.upperBound(rankBuckets[0]));
+      int bucket = rankBuckets[1];
       DelayMode next = DelayMode.LEARNT;
       if (bucket == LogLinearBuckets.CENSORED) {
-        long samples = window.countLatest(recoveryWindow, recoveryCounts);
-        bucket = WindowHistogram.quantileBucket(recoveryCount, samples, quantile);
+        long recent = window.countLatest(recoveryWindow, recoveryCounts);
+        bucket = WindowHistogram.quantileBucket(recoveryCount, recent, quantile);
         next = DelayMode.RECOVERING;
       }
       long beforeOutage;
@@ -171,25 +179,45 @@ public final class DelayEstimator {
         long delay = Math.min(Math.max(LogLinearBuckets.upperBound(bucket), minNanos), maxNanos);
         learnt[learntNext] = delay;
         learntNext = (learntNext + 1) % learnt.length;
-        delayNanos = delay;
-        mode = next;
+        publish(delay, next);
       } else if ((beforeOutage = lowestLearnt()) != NEVER && answersAgain()) {
         // Both windows still remember an outage of hangs, but the latest first attempts succeed: the
         // delay learnt before the outage applies until the recovery window has forgotten it.
-        delayNanos = beforeOutage;
-        mode = DelayMode.RECOVERING;
+        publish(beforeOutage, DelayMode.RECOVERING);
       } else if (beforeOutage != NEVER && holdThroughOutages) {
         // An outage of hangs goes on, but the budget bounds what hedges it wastes (its tokens come from
         // successes, which stop): keeping the delay learnt before it lets the first calls after recovery
         // hedge at once, instead of waiting for the hung calls to time out and the windows to refill.
-        delayNanos = beforeOutage;
-        mode = DelayMode.HELD;
+        publish(beforeOutage, DelayMode.HELD);
       } else {
-        delayNanos = NEVER;
-        mode = DelayMode.NO_HEDGE;
+        publish(NEVER, DelayMode.NO_HEDGE);
       }
     } finally {
       refreshing.set(false);
+    }
+  }
+
+  /**
+   * Publishes the delay and mode a refresh found, storing only what changed. Every call reads
+   * {@link #delayNanos} (and a deadline-aware policy {@link #typicalSuccessNanos}), while a refresh runs
+   * every {@value #REFRESH_EVERY} records and mostly finds the same values. Guard against the race of
+   * those readers with a refresh's stores on another core: a volatile store, even of an unchanged value,
+   * invalidates the readers' cache line. Only the thread holding {@link #refreshing} stores, so the
+   * read-compare-store loses no update.
+   */
+  private void publish(long delay, DelayMode next) {
+    if (delayNanos != delay) {
+      delayNanos = delay;
+    }
+    if (mode != next) {
+      mode = next;
+    }
+  }
+
+  /** Publishes the typical success time, storing it only if it changed (as {@link #publish}). */
+  private void publishTypicalSuccess(long nanos) {
+    if (typicalSuccessNanos != nanos) {
+      typicalSuccessNanos = nanos;
     }
   }
 
@@ -214,15 +242,6 @@ public final class DelayEstimator {
       lowest = Math.min(lowest, delay);
     }
     return lowest;
-  }
-
-  private long medianOfSuccesses() {
-    long successes = window.samples() - window.censored();
-    if (successes <= 0) {
-      return UNKNOWN;
-    }
-    int bucket = window.bucketAtRank((successes + 1) / 2);
-    return bucket == LogLinearBuckets.CENSORED ? UNKNOWN : LogLinearBuckets.upperBound(bucket);
   }
 
   /**

@@ -125,14 +125,31 @@ final class WindowHistogram {
   }
 
   /**
-   * Returns the bucket of the sample of the given rank (1 = the smallest) among the whole window's finite
-   * samples, or {@link LogLinearBuckets#CENSORED} beyond them.
+   * Finds the buckets of two ranks of the whole window, as {@link #bucketAtRank(IntToLongFunction, long)}
+   * would, in one scan that stops at the larger rank: {@code into[0]} for {@code first}, {@code into[1]} for {@code second}.
+   * Counts are read with opaque reads (no ordering between buckets is needed: the counts of a window being
+   * recorded into are approximate anyway, see the class comment).
    *
-   * @param rank a 1-based rank, positive
-   * @return a finite bucket, or {@code CENSORED}
+   * @param first a 1-based rank, positive
+   * @param second a 1-based rank, positive
+   * @param into receives the two buckets, each finite or {@code CENSORED}; at least 2 long
    */
-  int bucketAtRank(long rank) {
-    return bucketAtRank(counts::get, rank);
+  void bucketsAtRanks(long first, long second, int[] into) {
+    int firstBucket = LogLinearBuckets.CENSORED;
+    int secondBucket = LogLinearBuckets.CENSORED;
+    long last = Math.max(first, second);
+    long seen = 0;
+    for (int bucket = 0; bucket < LogLinearBuckets.FINITE && seen < last; bucket++) {
+      seen += counts.getOpaque(bucket);
+      if (firstBucket == LogLinearBuckets.CENSORED && seen >= first) {
+        firstBucket = bucket;
+      }
+      if (secondBucket == LogLinearBuckets.CENSORED && seen >= second) {
+        secondBucket = bucket;
+      }
+    }
+    into[0] = firstBucket;
+    into[1] = secondBucket;
   }
 
   /**
@@ -168,8 +185,20 @@ final class WindowHistogram {
     if (n == 0) {
       return -1;
     }
+    return bucketAtRank(counts, quantileRank(n, q));
+  }
+
+  /**
+   * Returns the rank (1 = the smallest) of the {@code q} quantile of {@code n} samples: {@code n} minus
+   * the at most {@code floor((1 - q) * n)} samples above it, at least 1.
+   *
+   * @param n how many samples, positive
+   * @param q the quantile, in {@code [0, 1]}
+   * @return its 1-based rank
+   */
+  static long quantileRank(long n, double q) {
     // rank = n - floor((1 - q) n); the epsilon keeps 1 - 0.95 = 0.0500000000000000444 from losing a rank.
     long above = (long) Math.floor((1 - q) * n + 1e-9);
-    return bucketAtRank(counts, Math.max(1, n - above));
+    return Math.max(1, n - above);
   }
 }

@@ -95,4 +95,24 @@ class WindowHistogramTest {
     assertThat(sum).isEqualTo(1000);
     assertThat(small.samples()).isEqualTo(1000);
   }
+
+  @Test
+  void oneScanFindsTheSameBucketsAsTwoRankLookups() {
+    WindowHistogram window = new WindowHistogram(100);
+    for (int i = 1; i <= 90; i++) {
+      window.record(i);
+    }
+    for (int i = 0; i < 10; i++) {
+      window.record(LogLinearBuckets.CENSORED);
+    }
+    int[] buckets = new int[2];
+    long[][] rankPairs = {{45, 90}, {90, 45}, {1, 1}, {90, 91}, {100, 3}};
+    for (long[] ranks : rankPairs) {
+      window.bucketsAtRanks(ranks[0], ranks[1], buckets);
+      assertThat(buckets[0]).isEqualTo(WindowHistogram.bucketAtRank(window::count, ranks[0]));
+      assertThat(buckets[1]).isEqualTo(WindowHistogram.bucketAtRank(window::count, ranks[1]));
+    }
+    window.bucketsAtRanks(45, 91, buckets);
+    assertThat(buckets).containsExactly(45, LogLinearBuckets.CENSORED);
+  }
 }
