@@ -203,6 +203,11 @@ final class AttemptRun implements Runnable, Attempt {
     return state == ACTIVE;
   }
 
+  /** Whether the attempt ended itself with a value (which may have lost the decision). */
+  boolean returnedValue() {
+    return state == FINISHED && finishOutcome == null; // finishOutcome is written before the CAS to FINISHED
+  }
+
   /** Whether a canceller ended this attempt. */
   boolean isCancelled() {
     return state >= INTERRUPTING;

@@ -77,11 +77,22 @@ final class ClosedLoop {
       }
     }
     TokenBudget budget = this.budget;
-    if (budget != null && !(trigger == Trigger.HEDGE ? budget.tryHedge() : budget.tryFailover())) {
-      refused(call, index, trigger, now, SkippedAttempt.Reason.BUDGET);
+    if (budget == null) {
+      return true;
+    }
+    boolean granted;
+    try {
+      granted = trigger == Trigger.HEDGE ? budget.tryHedge() : budget.tryFailover();
+    } catch (Throwable t) {
+      // Guard against a budget whose TimeSource throws: like the policy's own clock, it ends the call
+      // and every attempt is interrupted (it must not kill the asking thread, nor reach a caller raw).
+      call.clockFailed(t);
       return false;
     }
-    return true;
+    if (!granted) {
+      refused(call, index, trigger, now, SkippedAttempt.Reason.BUDGET);
+    }
+    return granted;
   }
 
   /** Records a refused launch: stops hedging or notes the failover, counts it, tells the listener. */
@@ -127,20 +138,32 @@ final class ClosedLoop {
   }
 
   /**
-   * Hook (c): attempt 0 ended, once per call, on the thread that owns its outcome.
+   * Whether the end time of attempt {@code index}'s success is needed: the adaptive delay learns it.
    *
-   * @param call the call, whose clock dates a success
-   * @param how {@code null} if it won (its duration: {@code now() - first.startNanos}); {@code FAILED},
-   *     {@code REJECTED} or {@code TIMED_OUT} if it failed; {@code CANCELLED} if superseded (another
-   *     attempt won or the call ended first)
+   * @param index the attempt's index
+   * @return whether {@link #firstAttemptEnded} needs {@code endNanos}
    */
-  void firstAttemptEnded(Race<?> call, AttemptRun first, @Nullable Outcome how) {
+  boolean needsEndTime(int index) {
+    return index == 0 && estimator != null;
+  }
+
+  /**
+   * Hook (c): an attempt ended, on the thread that owns its outcome. Only attempt 0 teaches the delay,
+   * once per call (the call's {@code claimFirstAttemptRecord}), before the call's outcome is handed out.
+   *
+   * @param call the call
+   * @param how {@code null} if it won; {@code FAILED}, {@code REJECTED} or {@code TIMED_OUT} if it failed;
+   *     {@code CANCELLED} if superseded (another attempt won or the call ended first)
+   * @param endNanos when a winner's task returned (read then, not when the outcome is delivered); unused
+   *     otherwise
+   */
+  void firstAttemptEnded(Race<?> call, AttemptRun run, @Nullable Outcome how, long endNanos) {
     DelayEstimator estimator = this.estimator;
-    if (estimator == null) {
+    if (estimator == null || run.index() != 0 || !call.claimFirstAttemptRecord()) {
       return;
     }
     if (how == null) {
-      estimator.recordSuccess(Math.max(0, call.now() - first.startNanos));
+      estimator.recordSuccess(Math.max(0, endNanos - run.startNanos));
     } else if (how == Outcome.CANCELLED || how == Outcome.TIMED_OUT) {
       estimator.recordCensored(); // it ran longer than it was allowed to, without success
     } // a failure says nothing about how long a success takes
@@ -148,7 +171,7 @@ final class ClosedLoop {
 
   /**
    * Hook (d): the call was decided, once per call, on the deciding thread, after the losers were
-   * cancelled and the outcome delivered: counts it, and a success funds the budget.
+   * cancelled and before the outcome is handed out: counts it, and a success funds the budget.
    *
    * @param winner the winning attempt, or null for a call without a winner
    */
@@ -168,14 +191,11 @@ final class ClosedLoop {
     }
   }
 
-  /** Counts a call that starts with {@code together} attempts: its first and {@code together - 1} hedges. */
-  void callStarted(int together) {
+  /** Counts a call that starts; each hedge it starts with it is counted by {@link #countLaunch}. */
+  void callStarted() {
     HedgeCounters counters = this.counters;
     if (counters != null) {
       counters.callStarted();
-      for (int i = 1; i < together; i++) {
-        counters.hedgeStarted();
-      }
     }
   }
 

@@ -98,13 +98,19 @@ final class Decision {
     }
   }
 
-  /** One report per published attempt of {@code call}; the winner's, if any ({@code won}), is {@code SUCCEEDED}. */
+  /**
+   * One report per attempt of {@code call} started so far, indexed by attempt: the winner's, if any
+   * ({@code won}), is {@code SUCCEEDED}. An attempt reserved but not yet published when the call was
+   * decided never runs (its launcher sees the decision and drops it): it is reported as cancelled after
+   * no time, so that {@code reports.get(i).index() == i} and the reports match the counts.
+   */
   static List<AttemptReport> reports(Race<?> call, Decision.@Nullable Won won) {
     int n = call.publishedCount();
     List<AttemptReport> reports = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       AttemptRun run = call.published(i);
       if (run == null) {
+        reports.add(new AttemptReport(i, Outcome.CANCELLED, Duration.ZERO, null));
         continue;
       }
       reports.add(won != null && won.index == i

@@ -116,6 +116,7 @@ public final class Race<T> implements ClockedCall {
   private static final VarHandle STARTED;
   private static final VarHandle FAILED;
   private static final VarHandle RUNNING;
+  private static final VarHandle FIRST_RECORDED;
   private static final VarHandle RUNS = MethodHandles.arrayElementVarHandle(AttemptRun[].class);
 
   static {
@@ -125,6 +126,7 @@ public final class Race<T> implements ClockedCall {
       STARTED = lookup.findVarHandle(Race.class, "started", int.class);
       FAILED = lookup.findVarHandle(Race.class, "failed", int.class);
       RUNNING = lookup.findVarHandle(Race.class, "running", int.class);
+      FIRST_RECORDED = lookup.findVarHandle(Race.class, "firstRecorded", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -147,6 +149,15 @@ public final class Race<T> implements ClockedCall {
 
   /** The call's {@link Decision}: null: undecided; NIL, a value or a Won: a winner; DECIDING, then an Ended: none. */
   private volatile @Nullable Object result;
+  /**
+   * Set by the decider once the call's bookkeeping is done (losers cancelled, the statistics' counts, the
+   * budget's deposit, the adaptive record): only then is the outcome handed out, so that whoever sees it
+   * sees every count of the call.
+   */
+  private volatile boolean released;
+  /** Whether attempt 0's end was handed to the closed loop: exactly once, by whoever claims it. */
+  @SuppressWarnings("UnusedVariable") // read and written through FIRST_RECORDED
+  private volatile boolean firstRecorded;
   /** Attempts reserved so far; attempt i lives in runs[i] once published. */
   private volatile int started;
   /** Attempts that failed (failed, rejected, timed out, not launched). */
@@ -293,42 +304,53 @@ public final class Race<T> implements ClockedCall {
 
   /**
    * Starts the attempts that start with the call: the first, and every following one whose hedge delay
-   * is zero (unless {@link ClosedLoop#mayLaunch} refuses; the first needs no permission). No attempt has
-   * run yet, so nothing can race with the reservation or the publication: the runs are published with
-   * plain stores before the volatile write of {@code started}, and each attempt sees them through the
-   * happens-before of {@link java.util.concurrent.Executor#execute}.
+   * is zero (unless {@link ClosedLoop#mayLaunch} refuses; the first needs no permission). The first is
+   * announced before any hedge is asked for, so a refused hedge is reported after the first attempt
+   * started. No attempt runs before the loop ends, so nothing races with the reservations: each run is
+   * published with a plain store before the volatile write of {@code started} that counts it, and each
+   * attempt sees them through the happens-before of {@link java.util.concurrent.Executor#execute}.
    */
   private void begin() {
-    int together = 1;
-    while (together < config.maxAttempts && startsWithCall(together)
-        && config.closedLoop.mayLaunch(this, together, Trigger.HEDGE, startNanos)) {
-      together++;
-    }
-    config.closedLoop.callStarted(together);
-    launching(together);
-    for (int i = 0; i < together; i++) {
-      runs[i] = new AttemptRun(this, i, i == 0 ? Trigger.FIRST : Trigger.HEDGE, startNanos);
-      if (config.events != null) {
-        config.events.started(runs[i]); // before it is published, so before anything can end it
+    launching(1); // every event of the call's start comes before its onCallFinished
+    try {
+      if (timed) {
+        lastStartNanos = startNanos; // before the count grows: see ClockedCall.latestStartNanos
       }
-    }
-    if (timed) {
-      lastStartNanos = startNanos;
-    }
-    if (config.waitForLosers) {
-      RUNNING.getAndAdd(this, together);
-    }
-    started = together;
-    for (int i = 0; i < together; i++) {
-      // Guard against race with an attempt that already ended the call (a fatal failure, or a rejected
-      // launch that used up every attempt): the rest must not start.
-      if (i > 0 && result != null) {
-        dropLaunch(runs[i], now());
-      } else {
-        execute(runs[i]);
+      config.closedLoop.callStarted();
+      runs[0] = new AttemptRun(this, 0, Trigger.FIRST, startNanos);
+      announce(runs[0]);
+      started = 1;
+      int together = 1;
+      while (together < config.maxAttempts && startsWithCall(together)
+          && config.closedLoop.mayLaunch(this, together, Trigger.HEDGE, startNanos)) {
+        config.closedLoop.countLaunch(Trigger.HEDGE);
+        runs[together] = new AttemptRun(this, together, Trigger.HEDGE, startNanos);
+        announce(runs[together]);
+        started = ++together;
       }
+      if (config.waitForLosers) {
+        RUNNING.getAndAdd(this, together);
+      }
+      for (int i = 0; i < together; i++) {
+        // Guard against race with an attempt that already ended the call (a fatal failure, or a rejected
+        // launch that used up every attempt), and with a budget's clock that threw while a hedge was
+        // asked for: the rest must not start.
+        if (result != null) {
+          dropLaunch(runs[i], now());
+        } else {
+          execute(runs[i]);
+        }
+      }
+    } finally {
+      launching(-1);
     }
-    launching(-together);
+  }
+
+  /** Tells the listener an attempt started: before it is published, so before anything can end it. */
+  private void announce(AttemptRun run) {
+    if (config.events != null) {
+      config.events.started(run);
+    }
   }
 
   /**
@@ -394,9 +416,7 @@ public final class Race<T> implements ClockedCall {
     if (config.waitForLosers) {
       RUNNING.getAndAdd(this, 1);
     }
-    if (config.events != null) {
-      config.events.started(run); // before it is published, so before anything can end it
-    }
+    announce(run);
     RUNS.setVolatile(runs, index, run);
     // Guard against race with end(): it cancels the attempts it sees published after deciding; one
     // published later must see the decision here (both sides use volatile accesses).
@@ -441,8 +461,23 @@ public final class Race<T> implements ClockedCall {
     return task != null ? task.call(run) : requireNonNull(callable, "callable").call();
   }
 
-  /** An attempt's task returned {@code value}; the attempt is still active. It wins unless rejected or beaten. */
+  /**
+   * An attempt's task returned {@code value}; the attempt is still active. It wins unless rejected or
+   * beaten. Its report is counted as a launch in flight ({@code launching}): the call's
+   * {@code onCallFinished} waits for whatever this attempt tells the listener.
+   */
   void attemptReturned(AttemptRun run, @Nullable Object value) {
+    launching(1);
+    try {
+      returned(run, value, config.closedLoop.needsEndTime(run.index()) || withResult || config.events != null
+          ? now() : startNanos);
+    } finally {
+      launching(-1);
+    }
+  }
+
+  /** @param endNanos when the task returned, read before anything else runs (only where used) */
+  private void returned(AttemptRun run, @Nullable Object value, long endNanos) {
     if (config.reject != null) {
       boolean rejected;
       Throwable predicateFailure = null;
@@ -466,28 +501,34 @@ public final class Race<T> implements ClockedCall {
       Decision.discard(config, result, value); // cancelled while it returned: a loser
       return;
     }
-    Object decision = withResult ? new Decision.Won(run.index(), value, now()) : value == null ? Decision.NIL : value;
+    Object decision = withResult ? new Decision.Won(run.index(), value, endNanos)
+        : value == null ? Decision.NIL : value;
     if (!RESULT.compareAndSet(this, null, decision)) {
       Decision.discard(config, result, value); // a loser: the call was decided already
-      if (run.index() == 0) {
-        config.closedLoop.firstAttemptEnded(this, run, Outcome.CANCELLED);
-      }
+      config.closedLoop.firstAttemptEnded(this, run, Outcome.CANCELLED, endNanos); // its decider may have
       return;
     }
     cancelOthers(run);
-    deliver();
-    if (run.index() == 0) {
-      config.closedLoop.firstAttemptEnded(this, run, null);
-    }
+    config.closedLoop.firstAttemptEnded(this, run, null, endNanos);
     config.closedLoop.callEnded(run);
+    release();
     if (config.events != null) {
-      config.events.succeeded(run, run.since(now()));
+      config.events.succeeded(run, run.since(endNanos));
       config.events.callFinished(this, run.index());
     }
   }
 
-  /** An attempt's task threw {@code thrown}; the attempt is still active. */
+  /** An attempt's task threw {@code thrown}; the attempt is still active. Reported as in {@link #attemptReturned}. */
   void attemptThrew(AttemptRun run, Throwable thrown) {
+    launching(1);
+    try {
+      threw(run, thrown);
+    } finally {
+      launching(-1);
+    }
+  }
+
+  private void threw(AttemptRun run, Throwable thrown) {
     if (Failures.endsTheCall(thrown)) {
       if (run.finish(Outcome.FAILED, thrown)) {
         countFailure(run, Outcome.FAILED, thrown, CallEnd.ERROR, null);
@@ -522,9 +563,7 @@ public final class Race<T> implements ClockedCall {
     if (config.events != null) {
       config.events.failed(run, run.report());
     }
-    if (run.index() == 0) {
-      config.closedLoop.firstAttemptEnded(this, run, how);
-    }
+    config.closedLoop.firstAttemptEnded(this, run, how, 0);
     if (ends != null) {
       end(ends, failure, predicateFailure);
     } else if ((int) FAILED.getAndAdd(this, 1) + 1 == config.maxAttempts) {
@@ -549,14 +588,17 @@ public final class Race<T> implements ClockedCall {
   }
 
   /** The run of an attempt returned, or will never start. */
-  @SuppressWarnings("ReferenceEquality") // identity: the DECIDING sentinel
   void runEnded() {
-    if (config.waitForLosers && (int) RUNNING.getAndAdd(this, -1) == 1) {
-      Object r = result;
-      if (r != null && r != Decision.DECIDING) {
-        deliver(); // the last loser ended: the call may return now
-      }
+    // Guard against race with the decider's release(): it writes released, then reads running; this
+    // writes running, then reads released (both volatile), so at least one of the two delivers.
+    if (config.waitForLosers && (int) RUNNING.getAndAdd(this, -1) == 1 && released) {
+      deliver(); // the last loser ended: the call may return now
     }
+  }
+
+  /** Claims the report of attempt 0's end to the closed loop: true exactly once per call. */
+  boolean claimFirstAttemptRecord() {
+    return !firstRecorded && FIRST_RECORDED.compareAndSet(this, false, true);
   }
 
   // ---------------------------------------------------------------- the closed loop's per-call state
@@ -603,8 +645,8 @@ public final class Race<T> implements ClockedCall {
       outcome = new Ended(CallEnd.ERROR, t, null, List.of());
     }
     result = outcome;
-    deliver();
     config.closedLoop.callEnded(null);
+    release();
     if (config.events != null) {
       config.events.callFinished(this, -1);
     }
@@ -616,7 +658,13 @@ public final class Race<T> implements ClockedCall {
     return end(CallEnd.ABORTED, null, null);
   }
 
-  /** Wakes the waiter and settles the future; repeated calls are harmless. */
+  /** The decider's bookkeeping is done: hands the outcome out. */
+  private void release() {
+    released = true;
+    deliver();
+  }
+
+  /** Wakes the waiter and settles the future, once {@link #release released}; repeated calls are harmless. */
   private void deliver() {
     Thread w = waiter;
     if (w != null) {
@@ -635,13 +683,18 @@ public final class Race<T> implements ClockedCall {
     long now = now();
     for (int i = 0, n = publishedCount(); i < n; i++) {
       AttemptRun run = published(i);
-      if (run != null && run != winner && run.cancel(Outcome.CANCELLED, null, now)) {
+      if (run == null || run == winner) {
+        continue;
+      }
+      if (run.cancel(Outcome.CANCELLED, null, now)) {
         if (config.events != null) {
           config.events.cancelled(run);
         }
-        if (i == 0) {
-          config.closedLoop.firstAttemptEnded(this, run, Outcome.CANCELLED);
-        }
+        config.closedLoop.firstAttemptEnded(this, run, Outcome.CANCELLED, now);
+      } else if (run.returnedValue()) {
+        // Guard against race with a loser whose value lost the decision and has not told the loop yet:
+        // it is recorded here, before the outcome is handed out (whoever claims first records it).
+        config.closedLoop.firstAttemptEnded(this, run, Outcome.CANCELLED, now);
       }
     }
   }
@@ -660,19 +713,16 @@ public final class Race<T> implements ClockedCall {
 
   // ---------------------------------------------------------------- waiting and the clock
 
-  @SuppressWarnings("ReferenceEquality") // identity: the DECIDING sentinel
   private T await() throws InterruptedException {
-    config.spinAdvisorFor(task != null ? task : requireNonNull(callable, "callable")).spinWhileUndecided(this);
+    config.spinAdvisorFor(task != null ? task : requireNonNull(callable, "callable")).spinWhileUnreleased(this);
     boolean interrupted = false;
-    Object r;
     for (;;) {
-      r = result;
-      if (r != null && r != Decision.DECIDING) {
+      if (released) {
         if (interrupted || !config.waitForLosers || running == 0) {
           break;
         }
         LockSupport.park(this); // wait for losers
-      } else if (r == null && timed) {
+      } else if (result == null && timed) {
         config.clock.fireDueThenPark(this);
       } else {
         LockSupport.park(this);
@@ -687,7 +737,7 @@ public final class Race<T> implements ClockedCall {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
-    return Decision.valueOf(this, r);
+    return Decision.valueOf(this, requireNonNull(result, "result"));
   }
 
   /** The clock watcher of an asynchronous call with delays or timeouts. */
@@ -699,6 +749,11 @@ public final class Race<T> implements ClockedCall {
   @Override
   public boolean isDecided() {
     return result != null;
+  }
+
+  /** Whether the outcome was handed out: the call is decided and its bookkeeping done. */
+  boolean isReleased() {
+    return released;
   }
 
   @Override
@@ -733,9 +788,14 @@ public final class Race<T> implements ClockedCall {
 
   @Override
   public void timeOutAttempt(AttemptRun run, long now) {
-    Throwable timedOut = config.clock.attemptTimedOut(run.index());
-    if (run.cancel(Outcome.TIMED_OUT, timedOut, now)) {
-      countFailure(run, Outcome.TIMED_OUT, timedOut, null, null);
+    launching(1); // as for an attempt's own failure: onCallFinished waits for its report
+    try {
+      Throwable timedOut = config.clock.attemptTimedOut(run.index());
+      if (run.cancel(Outcome.TIMED_OUT, timedOut, now)) {
+        countFailure(run, Outcome.TIMED_OUT, timedOut, null, null);
+      }
+    } finally {
+      launching(-1);
     }
   }
 

@@ -39,24 +39,24 @@ final class SpinAdvisor {
    * microseconds, on multiprocessors only.
    */
   @SuppressWarnings("ThreadPriorityCheck") // yielding is the point: a bounded spin before parking
-  void spinWhileUndecided(Race<?> race) {
+  void spinWhileUnreleased(Race<?> race) {
     if (!shouldSpin()) {
       return;
     }
     if (Thread.currentThread().isVirtual()) {
-      for (int i = 0; i < VIRTUAL_YIELDS && !race.isDecided(); i++) {
+      for (int i = 0; i < VIRTUAL_YIELDS && !race.isReleased(); i++) {
         Thread.yield();
       }
     } else if (MULTIPROCESSOR) {
       long deadline = System.nanoTime() + PLATFORM_SPIN_NANOS;
-      for (int i = 1; !race.isDecided(); i++) {
+      for (int i = 1; !race.isReleased(); i++) {
         Thread.onSpinWait();
         if ((i & 63) == 0 && System.nanoTime() - deadline > 0) {
           break;
         }
       }
     }
-    record(race.isDecided());
+    record(race.isReleased());
   }
 
   boolean shouldSpin() {

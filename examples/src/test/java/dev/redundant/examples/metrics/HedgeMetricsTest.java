@@ -78,9 +78,12 @@ class HedgeMetricsTest {
   void aHedgeThatWinsIsCountedAsStartedAndWonAndTheLoserAsCancelled() throws Exception {
     Hedge<String> hedge = Hedge.<String>builder().maxAttempts(2).delay(Duration.ZERO)
         .listener(new HedgeMetrics(registry, "p")).build();
-    FlakyTool tool = FlakyTool.scripted(Step.hang(), Step.fast());
+    // By attempt index, not by arrival: both attempts start at once, and either may reach a shared
+    // script first.
+    FlakyTool first = FlakyTool.scripted(Step.hang());
+    FlakyTool hedged = FlakyTool.scripted(Step.fast());
 
-    hedge.call(() -> tool.fetch("q"));
+    hedge.call(attempt -> (attempt.index() == 0 ? first : hedged).fetch("q"));
 
     await().atMost(Duration.ofSeconds(10))
         .until(() -> count("redundant.attempts.ended", "outcome", "cancelled") == 1
