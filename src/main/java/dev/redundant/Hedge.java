@@ -137,7 +137,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public T call(AttemptTask<? extends T> task) throws InterruptedException {
-    return Race.call(config, requireNonNull(task, "task"));
+    return run(null, requireNonNull(task, "task"), null, false);
   }
 
   /**
@@ -150,7 +150,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public T call(Callable<? extends T> task) throws InterruptedException {
-    return Race.call(config, requireNonNull(task, "task"));
+    return run(null, null, requireNonNull(task, "task"), false);
   }
 
   /**
@@ -167,7 +167,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public CompletableFuture<T> callAsync(AttemptTask<? extends T> task) {
-    return Race.callAsync(config, requireNonNull(task, "task"));
+    return start(null, requireNonNull(task, "task"), null, false);
   }
 
   /**
@@ -178,7 +178,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public CompletableFuture<T> callAsync(Callable<? extends T> task) {
-    return Race.callAsync(config, requireNonNull(task, "task"));
+    return start(null, null, requireNonNull(task, "task"), false);
   }
 
   /**

@@ -42,6 +42,7 @@ class BudgetClockFailureTest {
 
   private final ManualTimeSource time = new ManualTimeSource();
   private final BreakableClock budgetClock = new BreakableClock();
+  private final AtomicInteger hanging = new AtomicInteger();
   private final AtomicInteger interrupted = new AtomicInteger();
 
   private HedgeBuilder<String> policy() {
@@ -53,6 +54,7 @@ class BudgetClockFailureTest {
 
   /** Hangs until interrupted, and counts the interrupt. */
   private String hang() throws InterruptedException {
+    hanging.incrementAndGet();
     try {
       new CountDownLatch(1).await();
     } catch (InterruptedException e) {
@@ -98,6 +100,7 @@ class BudgetClockFailureTest {
     CompletableFuture<String> call = caller.start(hedge, attempt -> hang());
     time.awaitParkedUntil(Duration.ofSeconds(1));
     time.advance(Duration.ofSeconds(1)); // hedge 1 takes the token
+    Patiently.patiently().until(() -> hanging.get() == 2); // both attempts run: there is something to interrupt
     time.awaitParkedUntil(Duration.ofSeconds(2));
     time.advance(Duration.ofSeconds(1)); // hedge 2 finds the clock broken (the third attempt is not asked for)
 

@@ -199,15 +199,15 @@ final class ClosedLoop {
     }
   }
 
-  /** Counts a hedge or failover started after the call's start. */
+  /** Counts a hedge or failover the call reserved. */
   void countLaunch(Trigger trigger) {
     HedgeCounters counters = this.counters;
     if (counters != null) {
       if (trigger == Trigger.HEDGE) {
         counters.hedgeStarted();
-      } else {
+      } else if (trigger == Trigger.FAILOVER) {
         counters.failoverStarted();
-      }
+      } // the first attempt is counted with its call (callStarted)
     }
   }
 }

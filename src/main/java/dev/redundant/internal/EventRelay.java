@@ -120,7 +120,7 @@ final class EventRelay {
   /**
    * The decider's request for onCallFinished: now if no launch is in flight, else by the last launcher.
    *
-   * @param winner the winner's index, or -1 for a call without a winner
+   * @param winner the winner's index, or {@link Race#NO_WINNER}
    */
   void callFinished(Race<?> call, int winner) {
     call.winnerIndex = winner; // published by the add of FINISH
@@ -147,7 +147,7 @@ final class EventRelay {
       }
     }
     int winner = call.winnerIndex;
-    finished(new CallSummary(winner >= 0, attempts, hedges, winner,
+    finished(new CallSummary(winner != Race.NO_WINNER, attempts, hedges, winner,
         Duration.ofNanos(Math.max(0, call.now() - call.startNanos())), failovers));
   }
 

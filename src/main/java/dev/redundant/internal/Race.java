@@ -109,8 +109,12 @@ import org.slf4j.MDC;
 public final class Race<T> implements ClockedCall {
   static final Logger LOG = LoggerFactory.getLogger("dev.redundant");
 
-  /** Tells {@link #call(RaceConfig, AttemptTask, Callable, long, boolean)} to use the policy's timeout. */
+  /** Tells {@link #call} and {@link #callAsync} to use the policy's timeout. */
   public static final long POLICY_LIMIT = -1;
+  /** What {@link #reserve} returns when no attempt may start. */
+  private static final int NONE = -1;
+  /** The winner's index of a call that ended without one. */
+  static final int NO_WINNER = -1;
 
   private static final VarHandle RESULT;
   private static final VarHandle STARTED;
@@ -143,7 +147,7 @@ public final class Race<T> implements ClockedCall {
   /** The call's time limit from its start: the policy's timeout or the call's own; NEVER for none. */
   private final long timeoutNanos;
   /** Whether someone must watch the clock: the policy's hedges or timeouts, or a limit of the call's own. */
-  private final boolean timed;
+  private final boolean watchesClock;
   /** Whether the caller asked for a {@link HedgeResult}: the winner then decides with a {@link Decision.Won}. */
   private final boolean withResult;
 
@@ -166,8 +170,8 @@ public final class Race<T> implements ClockedCall {
   private volatile int running;
   /** Launches in flight, plus FINISH and EMITTED: kept by {@link EventRelay}, only with a listener. */
   volatile int launching;
-  /** The winner's index for onCallFinished, or -1: written by {@link EventRelay#callFinished} before FINISH. */
-  int winnerIndex = -1;
+  /** The winner's index for onCallFinished, or NO_WINNER: written by {@link EventRelay#callFinished} before FINISH. */
+  int winnerIndex = NO_WINNER;
   /** Start time of the latest attempt: the next hedge delay counts from it. */
   private volatile long lastStartNanos;
   /** The thread to unpark when the call ends, or null. */
@@ -186,36 +190,12 @@ public final class Race<T> implements ClockedCall {
     this.mdc = config.copyMdc ? MDC.getCopyOfContextMap() : null;
     this.runs = new AttemptRun[config.maxAttempts];
     this.timeoutNanos = limitNanos == POLICY_LIMIT ? config.timeoutNanos : limitNanos;
-    this.timed = config.timed || timeoutNanos != RaceConfig.NEVER;
+    this.watchesClock = config.timed || timeoutNanos != RaceConfig.NEVER;
     this.withResult = withResult;
     this.startNanos = config.clock.read(); // a throwing clock fails the call before anything starts
   }
 
   // ---------------------------------------------------------------- entry points
-
-  /**
-   * Runs a call on the calling thread and waits for its outcome.
-   *
-   * @param config the policy
-   * @param task the task, given each attempt
-   * @return the winner's value
-   * @throws InterruptedException if the caller was interrupted before a winner (or on entry)
-   */
-  public static <T> T call(RaceConfig config, AttemptTask<? extends T> task) throws InterruptedException {
-    return callOn(config, task, null, POLICY_LIMIT, false);
-  }
-
-  /**
-   * Runs a call of a plain task on the calling thread and waits for its outcome.
-   *
-   * @param config the policy
-   * @param task the task
-   * @return the winner's value
-   * @throws InterruptedException if the caller was interrupted before a winner (or on entry)
-   */
-  public static <T> T call(RaceConfig config, Callable<? extends T> task) throws InterruptedException {
-    return callOn(config, null, task, POLICY_LIMIT, false);
-  }
 
   /**
    * Runs a call with settings of its own on the calling thread and waits for its outcome.
@@ -233,7 +213,13 @@ public final class Race<T> implements ClockedCall {
   @SuppressWarnings("TypeParameterUnusedInFormals")
   public static <T> T call(RaceConfig config, @Nullable AttemptTask<?> task, @Nullable Callable<?> callable,
       long limitNanos, boolean withResult) throws InterruptedException {
-    return callOn(config, task, callable, limitNanos, withResult);
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    Race<T> race = new Race<>(config, task, callable, null, limitNanos, withResult);
+    race.waiter = Thread.currentThread();
+    race.begin();
+    return race.await();
   }
 
   /**
@@ -248,50 +234,10 @@ public final class Race<T> implements ClockedCall {
    */
   public static <T> CompletableFuture<T> callAsync(RaceConfig config, @Nullable AttemptTask<?> task,
       @Nullable Callable<?> callable, long limitNanos, boolean withResult) {
-    return startAsync(config, task, callable, limitNanos, withResult);
-  }
-
-  /**
-   * Starts a call and returns its future at once.
-   *
-   * @param config the policy
-   * @param task the task, given each attempt
-   * @return a future that cancels the call's attempts when cancelled or completed by its holder
-   */
-  public static <T> CompletableFuture<T> callAsync(RaceConfig config, AttemptTask<? extends T> task) {
-    return startAsync(config, task, null, POLICY_LIMIT, false);
-  }
-
-  /**
-   * Starts a call of a plain task and returns its future at once.
-   *
-   * @param config the policy
-   * @param task the task
-   * @return a future that cancels the call's attempts when cancelled or completed by its holder
-   */
-  public static <T> CompletableFuture<T> callAsync(RaceConfig config, Callable<? extends T> task) {
-    return startAsync(config, null, task, POLICY_LIMIT, false);
-  }
-
-  // T is the value, or HedgeResult when withResult: one cast, checked by the callers
-  @SuppressWarnings("TypeParameterUnusedInFormals")
-  private static <T> T callOn(RaceConfig config, @Nullable AttemptTask<?> task, @Nullable Callable<?> callable,
-      long limitNanos, boolean withResult) throws InterruptedException {
-    if (Thread.interrupted()) {
-      throw new InterruptedException();
-    }
-    Race<T> race = new Race<>(config, task, callable, null, limitNanos, withResult);
-    race.waiter = Thread.currentThread();
-    race.begin();
-    return race.await();
-  }
-
-  private static <T> CompletableFuture<T> startAsync(RaceConfig config, @Nullable AttemptTask<?> task,
-      @Nullable Callable<?> callable, long limitNanos, boolean withResult) {
     RaceFuture<T> future = new RaceFuture<>();
     Race<T> race = new Race<>(config, task, callable, future, limitNanos, withResult);
     future.race = race;
-    Thread watcher = race.timed ? Thread.ofVirtual().unstarted(race::watchClock) : null;
+    Thread watcher = race.watchesClock ? Thread.ofVirtual().unstarted(race::watchClock) : null;
     race.waiter = watcher;
     race.begin();
     if (watcher != null && race.result == null) {
@@ -303,105 +249,93 @@ public final class Race<T> implements ClockedCall {
   // ---------------------------------------------------------------- starting attempts
 
   /**
-   * Starts the attempts that start with the call: the first, and every following one whose hedge delay
-   * is zero (unless {@link ClosedLoop#mayLaunch} refuses; the first needs no permission). The first is
-   * announced before any hedge is asked for, so a refused hedge is reported after the first attempt
-   * started. No attempt runs before the loop ends, so nothing races with the reservations: each run is
-   * published with a plain store before the volatile write of {@code started} that counts it, and each
-   * attempt sees them through the happens-before of {@link java.util.concurrent.Executor#execute}.
+   * Starts the call: its first attempt, and with it every following one whose hedge delay is zero (each
+   * unless {@link ClosedLoop#mayLaunch} refuses). See {@link #launch}.
    */
   private void begin() {
     launching(1); // every event of the call's start comes before its onCallFinished
     try {
-      if (timed) {
-        lastStartNanos = startNanos; // before the count grows: see ClockedCall.latestStartNanos
-      }
       config.closedLoop.callStarted();
-      runs[0] = new AttemptRun(this, 0, Trigger.FIRST, startNanos);
-      announce(runs[0]);
-      started = 1;
-      int together = 1;
-      while (together < config.maxAttempts && startsWithCall(together)
-          && config.closedLoop.mayLaunch(this, together, Trigger.HEDGE, startNanos)) {
-        config.closedLoop.countLaunch(Trigger.HEDGE);
-        runs[together] = new AttemptRun(this, together, Trigger.HEDGE, startNanos);
-        announce(runs[together]);
-        started = ++together;
-      }
-      if (config.waitForLosers) {
-        RUNNING.getAndAdd(this, together);
-      }
-      for (int i = 0; i < together; i++) {
-        // Guard against race with an attempt that already ended the call (a fatal failure, or a rejected
-        // launch that used up every attempt), and with a budget's clock that threw while a hedge was
-        // asked for: the rest must not start.
-        if (result != null) {
-          dropLaunch(runs[i], now());
-        } else {
-          execute(runs[i]);
-        }
-      }
+      launch(Trigger.FIRST, startNanos);
     } finally {
       launching(-1);
     }
   }
 
-  /** Tells the listener an attempt started: before it is published, so before anything can end it. */
-  private void announce(AttemptRun run) {
-    if (config.events != null) {
-      config.events.started(run);
-    }
-  }
-
   /**
-   * Starts the next attempt, then every following attempt whose hedge delay is zero.
+   * Starts a hedge or a failover, and with it every following attempt whose hedge delay is zero.
    *
    * @return whether an attempt was started
    */
   private boolean launchNext(Trigger trigger) {
     launching(1);
     try {
-      long now = now();
-      int index = reserve(trigger, now);
-      if (index < 0) {
-        return false;
-      }
-      launch(index, trigger, now);
-      while (index + 1 < config.maxAttempts && hedgeDelayNanos(index + 1) == 0
-          && (index = reserve(Trigger.HEDGE, now)) >= 0) {
-        launch(index, Trigger.HEDGE, now);
-      }
-      return true;
+      return launch(trigger, now());
     } finally {
       launching(-1);
     }
   }
 
-  /** Whether attempt {@code index >= 1} starts with the first: its hedge delay, like the previous ones', is zero. */
-  private boolean startsWithCall(int index) {
-    return config.closedLoop.estimator == null ? index < config.startTogether : hedgeDelayNanos(index) == 0;
+  /**
+   * The launch protocol, the one way any attempt starts: <em>reserve</em> an index ({@link #reserve}),
+   * <em>publish</em> the attempt there, announced ({@link #publish}), then <em>start</em> it
+   * ({@link #start}); then the same for each following attempt whose hedge delay is zero. At the call's
+   * start ({@code FIRST}) every attempt is published before any starts, so attempts that start with the
+   * call start together, and the first is announced before a hedge is asked for; nothing else can launch
+   * then, so their indices are 0, 1, ... Later, each starts as soon as it is published.
+   *
+   * @return whether an attempt was reserved
+   */
+  private boolean launch(Trigger trigger, long now) {
+    int index = reserve(trigger, now);
+    if (index < 0) {
+      return false;
+    }
+    boolean together = trigger == Trigger.FIRST;
+    AttemptRun run = publish(index, trigger, now);
+    if (!together) {
+      start(run, now);
+    }
+    int last = index;
+    while (last + 1 < config.maxAttempts && hedgeDelayNanos(last + 1) == 0) {
+      int next = reserve(Trigger.HEDGE, now);
+      if (next == NONE) {
+        break;
+      }
+      run = publish(next, Trigger.HEDGE, now);
+      if (!together) {
+        start(run, now);
+      }
+      last = next;
+    }
+    if (together) {
+      for (int i = 0; i <= last; i++) {
+        start(runs[i], now);
+      }
+    }
+    return true;
   }
 
   /**
-   * Reserves the next attempt index, or returns -1 when the call has ended, used every attempt or may not
-   * launch. Permission ({@link ClosedLoop#mayLaunch}) is asked once, for the first index tried: a lost CAS
-   * (another launcher took that index) retries with the permission held, so a budget token is never spent
-   * twice.
+   * Reserves the next attempt index, or returns {@link #NONE} when the call has ended, used every attempt
+   * or may not launch. Permission ({@link ClosedLoop#mayLaunch}) is asked once, for the first index tried
+   * (the first attempt needs none): a lost CAS (another launcher took that index) retries with the
+   * permission held, so a budget token is never spent twice.
    */
   private int reserve(Trigger trigger, long now) {
-    boolean allowed = false;
+    boolean allowed = trigger == Trigger.FIRST;
     for (;;) {
       int n = started;
       // Guard against race with a decision or another launcher between the permission and the CAS: a
       // token granted then is not refunded (it errs on the side of less load).
       if (n >= config.maxAttempts || result != null) {
-        return -1;
+        return NONE;
       }
       if (!allowed && !config.closedLoop.mayLaunch(this, n, trigger, now)) {
-        return -1;
+        return NONE;
       }
       allowed = true;
-      if (timed) {
+      if (watchesClock) {
         lastStartNanos = now; // before the count grows: see ClockedCall.latestStartNanos
       }
       if (STARTED.compareAndSet(this, n, n + 1)) {
@@ -411,25 +345,39 @@ public final class Race<T> implements ClockedCall {
     }
   }
 
-  private void launch(int index, Trigger trigger, long now) {
+  /** Creates attempt {@code index}, tells the listener it started, then publishes it: before anything can end it. */
+  private AttemptRun publish(int index, Trigger trigger, long now) {
     AttemptRun run = new AttemptRun(this, index, trigger, now);
     if (config.waitForLosers) {
       RUNNING.getAndAdd(this, 1);
     }
-    announce(run);
+    if (config.events != null) {
+      config.events.started(run);
+    }
     RUNS.setVolatile(runs, index, run);
+    return run;
+  }
+
+  /** Hands a published attempt to the executor, unless the call was decided meanwhile. */
+  private void start(AttemptRun run, long now) {
     // Guard against race with end(): it cancels the attempts it sees published after deciding; one
-    // published later must see the decision here (both sides use volatile accesses).
+    // published later must see the decision here (both sides use volatile accesses). This also keeps
+    // an attempt from starting after one that started with it ended the call (a fatal failure), or after
+    // a budget's clock threw while a hedge was asked for.
     if (result != null) {
       dropLaunch(run, now);
       return;
     }
-    if (trigger == Trigger.FAILOVER && timed) {
+    if (run.trigger() == Trigger.FAILOVER && watchesClock) {
       // Guard against race with the clock: it may have parked without a deadline while no attempt was
       // active, and this attempt may have an attempt timeout or hedge to watch.
       LockSupport.unpark(waiter);
     }
-    execute(run);
+    try {
+      config.executor.execute(run);
+    } catch (Throwable rejected) {
+      run.launchFailed(rejected);
+    }
   }
 
   /** Ends an attempt that was published after the call was decided: it never runs. */
@@ -444,14 +392,6 @@ public final class Race<T> implements ClockedCall {
   private void launching(int delta) {
     if (config.events != null) {
       config.events.launching(this, delta);
-    }
-  }
-
-  private void execute(AttemptRun run) {
-    try {
-      config.executor.execute(run);
-    } catch (Throwable rejected) {
-      run.launchFailed(rejected);
     }
   }
 
@@ -648,7 +588,7 @@ public final class Race<T> implements ClockedCall {
     config.closedLoop.callEnded(null);
     release();
     if (config.events != null) {
-      config.events.callFinished(this, -1);
+      config.events.callFinished(this, NO_WINNER);
     }
     return true;
   }
@@ -722,7 +662,7 @@ public final class Race<T> implements ClockedCall {
           break;
         }
         LockSupport.park(this); // wait for losers
-      } else if (result == null && timed) {
+      } else if (result == null && watchesClock) {
         config.clock.fireDueThenPark(this);
       } else {
         LockSupport.park(this);

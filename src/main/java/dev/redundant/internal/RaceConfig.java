@@ -48,8 +48,6 @@ public final class RaceConfig {
   final CallClock clock;
   /** Whether a call needs someone to watch the clock: a positive hedge delay or a timeout. */
   final boolean timed;
-  /** How many attempts start together at the start of a call (zero delays chain). */
-  final int startTogether;
   /** One spin advisor per task class (call site); see {@link SpinAdvisor}. */
   private final ClassValue<SpinAdvisor> spinAdvisors = new ClassValue<>() {
     @Override
@@ -104,11 +102,6 @@ public final class RaceConfig {
     }
     // An adaptive delay may become positive at any call: its calls watch the clock.
     this.timed = hedgeTimer || estimator != null || timeout != null || attemptTimeout != null;
-    int together = 1;
-    while (together < maxAttempts && delayNanos[together] == 0) {
-      together++;
-    }
-    this.startTogether = together;
   }
 
   /**
