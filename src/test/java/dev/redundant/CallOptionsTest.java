@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Per-call settings (issue 8 §6): a timeout or deadline at the call site, and the result of a success. */
+/** Per-call settings: a timeout or deadline at the call site, and the result of a success. */
 class CallOptionsTest {
 
   private final ManualTimeSource time = new ManualTimeSource();

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Issue 7 §1: clock readings have an arbitrary origin and may wrap; hedges, attempt timeouts and the call
+ * Clock readings have an arbitrary origin and may wrap; hedges, attempt timeouts and the call
  * timeout fire after the same elapsed time whatever the origin.
  */
 class ClockOriginTest {

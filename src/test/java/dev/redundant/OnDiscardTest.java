@@ -13,7 +13,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Issue 8 §10: {@code onDiscard} disposes of losing and rejected values instead of {@code close()}. */
+/** {@code onDiscard} disposes of losing and rejected values instead of {@code close()}. */
 class OnDiscardTest {
 
   /** A handle that is not AutoCloseable, like an HttpResponse&lt;InputStream&gt;. */

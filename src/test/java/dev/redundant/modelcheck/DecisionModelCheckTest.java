@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
  * one call made through the public API, and {@link DecisionScenario} asserts after each one that the
  * call had exactly one outcome, kept every failure once, left no attempt uncancelled, and told the
  * listener nothing that contradicts the reports (an attempt told FAILED is never reported CANCELLED). That
- * last check found issue 7's defect 7.5 on the engine of commit 96e4e76 within 60 schedules, for both call
- * styles: a launch rejected by the executor marked its attempt finished before recording its failure.
+ * last check found a defect on the engine of commit 96e4e76 within 60 schedules, for both call styles: a
+ * launch rejected by the executor marked its attempt finished before recording its failure.
  *
  * <p>Lincheck instruments the code under test and switches threads at shared-memory accesses, so every
  * interleaving it reports as failing comes with its trace; a hang (an attempt that is never interrupted,

@@ -262,7 +262,7 @@ final class DecisionScenario {
     }
     require(seen.size() == reportedFailures.size() && seen.containsAll(reportedFailures),
         "failures() " + e.failures() + " differ from the reports " + reports);
-    // An attempt the listener was told failed must not be reported as cancelled (issue 7, 7.5).
+    // An attempt the listener was told failed must not be reported as cancelled.
     if (!checkListenerAgrees) {
       return;
     }

@@ -24,11 +24,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Issue 7 §2 and §7: user code (a failure's toString, predicates, listeners, close(), a TimeSource, a
+ * User code (a failure's toString, predicates, listeners, close(), a TimeSource, a
  * ThreadFactory) never breaks the engine's bookkeeping, hangs a call or loses a failure. Each test
  * failed before its fix.
  */
-class EngineDefectsTest {
+class MisbehavingUserCodeTest {
 
   /** A failure whose message and description throw. */
   static final class UnprintableException extends RuntimeException {
