@@ -139,7 +139,7 @@ final class AttemptRun implements Runnable, Attempt {
     RejectedExecutionException clear = new RejectedExecutionException("The executor ran attempt " + index
         + " and also threw; does the ThreadFactory return threads it has started?", rejection);
     if (cancel(Outcome.FAILED, clear, race.now())) {
-      race.countFailure(this, Outcome.FAILED, clear, null, null);
+      race.attemptFailed(this, Outcome.FAILED, clear, null, null);
     }
   }
 

@@ -5,8 +5,6 @@ import dev.redundant.AttemptReport;
 import dev.redundant.HedgeListener;
 import dev.redundant.HedgeListener.CallSummary;
 import dev.redundant.HedgeListener.SkippedAttempt;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 
 /**
@@ -17,35 +15,31 @@ import java.time.Duration;
  * <h2>onCallFinished after every other event of a call</h2>
  * A call's {@code onCallFinished} must come after every other event of that call, yet the decider may
  * finish while a launcher is still announcing an attempt it started (or cancelling one it published after
- * the decision). So each call counts its launches in flight in its own {@code Race.launching} field,
- * which this relay updates (no per-call object):
+ * the decision), or while an attempt that owns its failure (or the clock that timed it out) is about to
+ * report it. So each call counts those in flight in its own {@code Race.pendingEvents} field, through
+ * {@link Race#eventsPending} and {@link Race#markFinishedEmitted} (no per-call object):
  * <pre>
- *   launching = launches in flight (the low bits) | FINISH | EMITTED
- *   a launcher: adds its launches before it reserves them, subtracts them once each was handed to
- *               the executor or dropped
+ *   pendingEvents = launches and reports in flight (the low bits) | FINISH | EMITTED
+ *   a launcher: adds 1 before it reserves, subtracts it once each attempt was handed to the executor
+ *               or dropped
+ *   an attempt's report (its own outcome, or the clock's timeout of it): adds 1 before it takes
+ *               ownership of the outcome, subtracts it once the listener was told
  *   the decider: writes Race.winnerIndex, then adds FINISH
  *   whoever brings the count to exactly FINISH emits, after a CAS FINISH ──▶ FINISH | EMITTED
  * </pre>
- * So the decider emits at once when no launch is in flight, else the last launcher does; the CAS makes
- * exactly one of them emit when they end together.
+ * So the decider emits at once when nothing is in flight, else the last one in flight does; the CAS makes
+ * exactly one of them emit when they end together. A report that starts after the decider's FINISH
+ * cannot own an outcome: the decider cancelled every attempt it saw active, so the report finds its
+ * attempt cancelled and tells nothing.
  *
  * <p><b>Thread safety:</b> immutable; the listener is called from attempt threads, the caller's thread
  * and the clock watcher, concurrently.
  */
 final class EventRelay {
-  /** {@code Race.launching}: the decider asked for onCallFinished. */
+  /** {@code Race.pendingEvents}: the decider asked for onCallFinished. */
   private static final int FINISH = 1 << 30;
-  /** {@code Race.launching}: onCallFinished was emitted. */
+  /** {@code Race.pendingEvents}: onCallFinished was emitted. */
   private static final int EMITTED = 1 << 29;
-  private static final VarHandle LAUNCHING;
-
-  static {
-    try {
-      LAUNCHING = MethodHandles.lookup().findVarHandle(Race.class, "launching", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
 
   private final HedgeListener listener;
 
@@ -110,9 +104,9 @@ final class EventRelay {
 
   // ---------------------------------------------------------------- onCallFinished after every other event
 
-  /** Counts launches in flight of {@code call} ({@code delta} of them start or end): onCallFinished waits for them. */
-  void launching(Race<?> call, int delta) {
-    if ((int) LAUNCHING.getAndAdd(call, delta) + delta == FINISH) {
+  /** Counts launches and reports in flight of {@code call} ({@code delta} of them start or end): onCallFinished waits for them. */
+  void pending(Race<?> call, int delta) {
+    if (call.eventsPending(delta) == FINISH) {
       emitFinished(call);
     }
   }
@@ -124,14 +118,14 @@ final class EventRelay {
    */
   void callFinished(Race<?> call, int winner) {
     call.winnerIndex = winner; // published by the add of FINISH
-    if ((int) LAUNCHING.getAndAdd(call, FINISH) + FINISH == FINISH) {
+    if (call.eventsPending(FINISH) == FINISH) {
       emitFinished(call);
     }
   }
 
   private void emitFinished(Race<?> call) {
     // Guard against race between the decider and launchers that end together: one emits.
-    if (!LAUNCHING.compareAndSet(call, FINISH, FINISH | EMITTED)) {
+    if (!call.markFinishedEmitted(FINISH, EMITTED)) {
       return;
     }
     int n = call.publishedCount();

@@ -20,30 +20,22 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One call: the attempts it started, and the single decision of how it ends. This is the only race
- * implementation; every public entry point runs through {@link #call} or {@link #callAsync}. This class
- * launches attempts, takes their outcomes and decides the call; the rest is delegated, to per-policy
- * helpers (no per-call object but this one and its attempts):
- * <ul>
- * <li>{@link CallClock} fires hedges and timeouts, seeing the call through {@link ClockedCall};</li>
- * <li>{@link ClosedLoop} is asked before each hedge or failover and told how attempts and calls end
- *     (adaptive delay, budget, deadline, statistics);</li>
- * <li>{@link EventRelay} (if any) tells the listener, and holds {@code onCallFinished} back until every
- *     other event of the call was sent;</li>
- * <li>{@link Decision} encodes what {@code result} holds and builds what the caller gets from it;</li>
- * <li>{@link AttemptRun} runs one attempt, and {@link SpinAdvisor} decides whether a caller spins.</li>
- * </ul>
+ * One call: the attempts it started, and the single decision of how it ends. Every public entry point
+ * runs through {@link #call} or {@link #callAsync}; the map of the engine around it is in the
+ * {@linkplain dev.redundant.internal package overview}.
  *
- * <h2>State of the call: {@code result}</h2>
+ * <h2>State of the call: {@code result}, then {@code released}</h2>
  * <pre>
  *   null ──CAS by the first accepted value──▶ the value (NIL for null; a Won)    a winner
  *   null ──CAS by end()──▶ DECIDING ──plain volatile write──▶ Ended               no winner
+ *   then, by the same thread: bookkeeping ──▶ released = true ──▶ delivered
  * </pre>
- * (The encoding and its delivery: {@link Decision}.)
- * Exactly one CAS from {@code null} succeeds; whoever makes it (the <em>decider</em>) cancels every other
- * published attempt, then delivers (wakes the waiter, settles the future), then tells the listener. No
- * other transition exists: a decided call never changes its outcome. A success allocates nothing for
- * failure aggregation. {@code Ended.BY_CALLER} marks a call its caller abandoned: nothing is delivered.
+ * (The encoding and its delivery: {@link Decision}.) Exactly one CAS from {@code null} succeeds; whoever
+ * makes it (the <em>decider</em>) cancels every other published attempt, does the call's bookkeeping (the
+ * closed loop's record, counts and deposit), sets {@code released}, delivers (wakes the waiter, settles the
+ * future), then tells the listener. A caller returns, and a future completes, only once {@code released}:
+ * so whoever sees the outcome sees every count of the call. A decided call never changes its outcome.
+ * {@code Ended.BY_CALLER} marks a call its caller abandoned: nothing is delivered.
  *
  * <h2>State of an attempt: {@code AttemptRun.state}</h2>
  * <pre>
@@ -55,52 +47,24 @@ import org.slf4j.MDC;
  * canceller runs no user code between INTERRUPTING and CANCELLED (the clock is read beforehand), so
  * {@code INTERRUPTING} never lasts.
  *
- * <h2>Threads and what each may do</h2>
- * <ul>
- * <li><b>The caller</b> (synchronous) or the <b>clock watcher</b> (one virtual thread per asynchronous call
- *     with delays or timeouts): starts the first attempts, then waits; when it wakes it runs
- *     {@link CallClock#fireDueThenPark}: the call timeout ({@code end}), attempt timeouts ({@code cancel} with
- *     {@code TIMED_OUT}, then a failover), hedges ({@code launchNext}). An interrupted caller aborts.</li>
- * <li><b>Attempt threads</b>: run the task, classify the outcome while still {@code ACTIVE} (so a
- *     blocking predicate is interrupted like the task), then finish; a failure starts a failover or ends
- *     the call, a value tries to decide it.</li>
- * <li><b>The holder of the future</b>: cancelling or completing it aborts the call.</li>
- * </ul>
- *
- * <h2>Invariants</h2>
+ * <h2>The fields read together</h2>
  * <ul>
  * <li>Attempt {@code i} is published in {@code runs[i]} (volatile store) only after the listener was
  *     told it started, and a launcher that publishes re-reads {@code result} afterwards: either the
  *     decider sees and cancels it, or the launcher sees the decision and cancels it itself (both
- *     volatile; Dekker-style). So no attempt runs uncancelled past the decision, and the listener never
- *     sees an attempt cancelled or timed out before it started.</li>
- * <li>{@code onCallFinished} comes after every other event of the call: the decider defers it while a
- *     launch is in flight ({@code launching}), and the last launcher emits it (see {@link EventRelay}).</li>
- * <li>{@code started} only grows and may run ahead of publication; readers skip unpublished slots. The
- *     clock may read a stale (lower) count: it then computes the next hedge from a start at least as
- *     recent ({@code latestStartNanos} is written before the count grows and read after it), so a hedge is
- *     never early, only looked at again on the next wakeup, which every failover launch triggers. A
- *     launch that races the clock cannot double-start: indices are reserved by CAS.</li>
- * <li>The sum of failures ({@code failed}) reaches {@code maxAttempts} exactly once, only when every
- *     attempt has ended with a failure; each attempt's failure is counted once, by its owner.</li>
- * <li>Clock readings are compared only as differences ({@link CallClock}): any origin works.</li>
- * <li>User code (tasks, predicates, listeners, {@code close()}/{@code onDiscard}, the time source, the
- *     executor) never breaks this bookkeeping: its exceptions are caught where it is called.</li>
- * <li>Order of events on every path: losers are interrupted <em>before</em> the outcome is delivered, so
- *     a caller, and a dependent stage of an asynchronous call's future, find them interrupted.</li>
+ *     volatile; Dekker-style). So no attempt runs uncancelled past the decision.</li>
+ * <li>{@code started} only grows and may run ahead of publication; readers skip unpublished slots (the
+ *     reports list them as cancelled). {@code lastStartNanos} is written before the count grows and read
+ *     after it, so the clock never computes a hedge from a stale start.</li>
+ * <li>{@code failed} reaches {@code maxAttempts} exactly once, only when every attempt has ended with a
+ *     failure; each attempt's failure is counted once, by its owner.</li>
+ * <li>{@code running} (waitForLosers only) and {@code released}: the decider writes {@code released}
+ *     then reads {@code running}; the last loser writes {@code running} then reads {@code released}, so
+ *     one of them delivers.</li>
+ * <li>{@code pendingEvents}: launches and attempt reports in flight, plus {@code FINISH} and
+ *     {@code EMITTED} (with a listener only): {@code onCallFinished} comes after every other event of the
+ *     call; see {@link EventRelay}.</li>
  * </ul>
- *
- * <h2>Hook points: the closed loop</h2>
- * {@link ClosedLoop#mayLaunch} before every hedge or failover, {@link ClosedLoop#hedgeDelayNanos} for the
- * clock, {@link ClosedLoop#firstAttemptEnded} when attempt 0 ends and {@link ClosedLoop#callEnded} once the
- * call is decided. The loop keeps only per-policy state; the call's own part of it is two fields here
- * ({@code noMoreHedges}, {@code failoverRefused}), which the loop sets through {@link #stopHedging} and
- * {@link #failoverRefused}.
- *
- * <h2>Per-call limit and result</h2>
- * A call may carry its own time limit ({@code timeoutNanos}, replacing the policy's) and may ask for a
- * {@link HedgeResult}: then the winner decides the call with a {@link Decision.Won} (its index and end time)
- * instead of its bare value, and the result is built by whoever delivers it.
  *
  * <p>Nothing here blocks inside {@code synchronized}.
  *
@@ -121,6 +85,7 @@ public final class Race<T> implements ClockedCall {
   private static final VarHandle FAILED;
   private static final VarHandle RUNNING;
   private static final VarHandle FIRST_RECORDED;
+  private static final VarHandle PENDING_EVENTS;
   private static final VarHandle RUNS = MethodHandles.arrayElementVarHandle(AttemptRun[].class);
 
   static {
@@ -131,6 +96,7 @@ public final class Race<T> implements ClockedCall {
       FAILED = lookup.findVarHandle(Race.class, "failed", int.class);
       RUNNING = lookup.findVarHandle(Race.class, "running", int.class);
       FIRST_RECORDED = lookup.findVarHandle(Race.class, "firstRecorded", boolean.class);
+      PENDING_EVENTS = lookup.findVarHandle(Race.class, "pendingEvents", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -168,8 +134,12 @@ public final class Race<T> implements ClockedCall {
   private volatile int failed;
   /** Attempts whose run has not returned yet; counted only for waitForLosers. */
   private volatile int running;
-  /** Launches in flight, plus FINISH and EMITTED: kept by {@link EventRelay}, only with a listener. */
-  volatile int launching;
+  /**
+   * Launches and attempt reports in flight, plus {@link EventRelay}'s FINISH and EMITTED bits; only with a
+   * listener. Read and written through {@link #eventsPending} and {@link #markFinishedEmitted}.
+   */
+  @SuppressWarnings("UnusedVariable") // read and written through PENDING_EVENTS
+  private volatile int pendingEvents;
   /** The winner's index for onCallFinished, or NO_WINNER: written by {@link EventRelay#callFinished} before FINISH. */
   int winnerIndex = NO_WINNER;
   /** Start time of the latest attempt: the next hedge delay counts from it. */
@@ -253,12 +223,12 @@ public final class Race<T> implements ClockedCall {
    * unless {@link ClosedLoop#mayLaunch} refuses). See {@link #launch}.
    */
   private void begin() {
-    launching(1); // every event of the call's start comes before its onCallFinished
+    pending(1); // every event of the call's start comes before its onCallFinished
     try {
       config.closedLoop.callStarted();
       launch(Trigger.FIRST, startNanos);
     } finally {
-      launching(-1);
+      pending(-1);
     }
   }
 
@@ -268,11 +238,11 @@ public final class Race<T> implements ClockedCall {
    * @return whether an attempt was started
    */
   private boolean launchNext(Trigger trigger) {
-    launching(1);
+    pending(1);
     try {
       return launch(trigger, now());
     } finally {
-      launching(-1);
+      pending(-1);
     }
   }
 
@@ -388,11 +358,25 @@ public final class Race<T> implements ClockedCall {
     runEnded();
   }
 
-  /** Counts launches in flight (listener only): onCallFinished waits for them; see {@link EventRelay}. */
-  private void launching(int delta) {
+  /** Counts launches and reports in flight (listener only): onCallFinished waits for them; see {@link EventRelay}. */
+  private void pending(int delta) {
     if (config.events != null) {
-      config.events.launching(this, delta);
+      config.events.pending(this, delta);
     }
+  }
+
+  /**
+   * Adds {@code delta} to {@code pendingEvents} ({@link EventRelay}'s protocol).
+   *
+   * @return the new value
+   */
+  int eventsPending(int delta) {
+    return (int) PENDING_EVENTS.getAndAdd(this, delta) + delta;
+  }
+
+  /** Sets {@code emitted} in {@code pendingEvents} if it is exactly {@code finish}: true for one caller. */
+  boolean markFinishedEmitted(int finish, int emitted) {
+    return PENDING_EVENTS.compareAndSet(this, finish, finish | emitted);
   }
 
   // ---------------------------------------------------------------- attempt outcomes
@@ -403,16 +387,16 @@ public final class Race<T> implements ClockedCall {
 
   /**
    * An attempt's task returned {@code value}; the attempt is still active. It wins unless rejected or
-   * beaten. Its report is counted as a launch in flight ({@code launching}): the call's
+   * beaten. Its report is counted as an event in flight ({@code pendingEvents}): the call's
    * {@code onCallFinished} waits for whatever this attempt tells the listener.
    */
   void attemptReturned(AttemptRun run, @Nullable Object value) {
-    launching(1);
+    pending(1);
     try {
       returned(run, value, config.closedLoop.needsEndTime(run.index()) || withResult || config.events != null
           ? now() : startNanos);
     } finally {
-      launching(-1);
+      pending(-1);
     }
   }
 
@@ -432,7 +416,7 @@ public final class Race<T> implements ClockedCall {
         boolean own = run.finish(Outcome.REJECTED, failure);
         Decision.discard(config, result, value);
         if (own) {
-          countFailure(run, Outcome.REJECTED, failure, null, null);
+          attemptFailed(run, Outcome.REJECTED, failure, null, null);
         }
         return;
       }
@@ -460,18 +444,18 @@ public final class Race<T> implements ClockedCall {
 
   /** An attempt's task threw {@code thrown}; the attempt is still active. Reported as in {@link #attemptReturned}. */
   void attemptThrew(AttemptRun run, Throwable thrown) {
-    launching(1);
+    pending(1);
     try {
       threw(run, thrown);
     } finally {
-      launching(-1);
+      pending(-1);
     }
   }
 
   private void threw(AttemptRun run, Throwable thrown) {
     if (Failures.endsTheCall(thrown)) {
       if (run.finish(Outcome.FAILED, thrown)) {
-        countFailure(run, Outcome.FAILED, thrown, CallEnd.ERROR, null);
+        attemptFailed(run, Outcome.FAILED, thrown, CallEnd.ERROR, null);
       }
       return;
     }
@@ -485,28 +469,44 @@ public final class Race<T> implements ClockedCall {
       predicateFailure = t;
     }
     if (run.finish(Outcome.FAILED, thrown)) {
-      countFailure(run, Outcome.FAILED, thrown, fatal ? CallEnd.FATAL : null, predicateFailure);
+      attemptFailed(run, Outcome.FAILED, thrown, fatal ? CallEnd.FATAL : null, predicateFailure);
     }
   }
 
   /**
-   * Counts the failure of an attempt whose outcome this thread owns, then ends the call or goes on.
+   * An attempt whose outcome this thread owns failed: reports it, then ends the call with it
+   * ({@code ends}) or goes on ({@link #failOver}).
    *
    * @param ends {@code FATAL} or {@code ERROR} to end the call with it, or {@code null} to go on
    */
-  void countFailure(AttemptRun run, Outcome how, Throwable failure, @Nullable CallEnd ends,
+  void attemptFailed(AttemptRun run, Outcome how, Throwable failure, @Nullable CallEnd ends,
       @Nullable Throwable predicateFailure) {
+    reportFailure(run, how, failure, ends != null);
+    if (ends != null) {
+      end(ends, failure, predicateFailure);
+    } else {
+      failOver();
+    }
+  }
+
+  /** Tells the log, the listener and the closed loop that an attempt failed. */
+  private void reportFailure(AttemptRun run, Outcome how, Throwable failure, boolean endsTheCall) {
     if (LOG.isDebugEnabled()) {
-      debug("Attempt {} failed{}: {}", run.index(), ends != null ? " and ends the call" : "",
+      debug("Attempt {} failed{}: {}", run.index(), endsTheCall ? " and ends the call" : "",
           Failures.describe(failure));
     }
     if (config.events != null) {
       config.events.failed(run, run.report());
     }
     config.closedLoop.firstAttemptEnded(this, run, how, 0);
-    if (ends != null) {
-      end(ends, failure, predicateFailure);
-    } else if ((int) FAILED.getAndAdd(this, 1) + 1 == config.maxAttempts) {
+  }
+
+  /**
+   * Counts a failure that does not end the call by itself, then starts a failover; ends the call when
+   * this was the last attempt, or when the failover may not start and nothing else runs.
+   */
+  private void failOver() {
+    if ((int) FAILED.getAndAdd(this, 1) + 1 == config.maxAttempts) {
       end(CallEnd.ALL_FAILED, null, null);
     } else if (!launchNext(Trigger.FAILOVER)) {
       endIfNothingRuns();
@@ -728,14 +728,14 @@ public final class Race<T> implements ClockedCall {
 
   @Override
   public void timeOutAttempt(AttemptRun run, long now) {
-    launching(1); // as for an attempt's own failure: onCallFinished waits for its report
+    pending(1); // as for an attempt's own failure: onCallFinished waits for its report
     try {
       Throwable timedOut = config.clock.attemptTimedOut(run.index());
       if (run.cancel(Outcome.TIMED_OUT, timedOut, now)) {
-        countFailure(run, Outcome.TIMED_OUT, timedOut, null, null);
+        attemptFailed(run, Outcome.TIMED_OUT, timedOut, null, null);
       }
     } finally {
-      launching(-1);
+      pending(-1);
     }
   }
 
