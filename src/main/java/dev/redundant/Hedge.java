@@ -3,6 +3,7 @@ package dev.redundant;
 import static java.util.Objects.requireNonNull;
 
 import dev.redundant.internal.Race;
+import dev.redundant.internal.Race.Kind;
 import dev.redundant.internal.RaceConfig;
 import java.time.Duration;
 import java.util.List;
@@ -137,7 +138,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public T call(AttemptTask<? extends T> task) throws InterruptedException {
-    return run(null, requireNonNull(task, "task"), null, false);
+    return run(null, requireNonNull(task, "task"), Kind.ATTEMPT_TASK, false);
   }
 
   /**
@@ -150,7 +151,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public T call(Callable<? extends T> task) throws InterruptedException {
-    return run(null, null, requireNonNull(task, "task"), false);
+    return run(null, requireNonNull(task, "task"), Kind.CALLABLE, false);
   }
 
   /**
@@ -167,7 +168,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public CompletableFuture<T> callAsync(AttemptTask<? extends T> task) {
-    return start(null, requireNonNull(task, "task"), null, false);
+    return start(null, requireNonNull(task, "task"), Kind.ATTEMPT_TASK, false);
   }
 
   /**
@@ -178,7 +179,58 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public CompletableFuture<T> callAsync(Callable<? extends T> task) {
-    return start(null, null, requireNonNull(task, "task"), false);
+    return start(null, requireNonNull(task, "task"), Kind.CALLABLE, false);
+  }
+
+  /**
+   * Starts a call whose attempts return a stage of their own, for asynchronous clients (the JDK
+   * {@code HttpClient.sendAsync}, the AWS SDK's async clients, Lettuce, gRPC future stubs), and returns at
+   * once. The semantics are those of {@link #callAsync(AttemptTask)}: first success wins, a failure starts
+   * the next attempt at once, a hedge starts after the delay, with the policy's adaptive delay, budget,
+   * timeouts, predicates, listener and statistics. What differs is who runs an attempt: nobody. See
+   * {@link StageTask} for the threads the task is invoked on and why it must not block.
+   *
+   * <p><b>Cancellation:</b> losers, attempts that timed out and, when this future is cancelled or
+   * completed from outside, every attempt, are cancelled with {@code cancel(true)} on their stage before
+   * this future completes; no thread is interrupted. Whether that aborts the request is up to the client's
+   * future (the JDK {@code HttpClient}'s does). A call with a positive delay or a timeout watches the clock
+   * from one virtual thread of its own, which ends with the call; no thread exists per attempt.
+   *
+   * <p>Use {@link #callAsync(AttemptTask)} (or {@link #call(AttemptTask)}) when the client blocks: then an
+   * attempt runs on a thread of the policy's executor and a loser is interrupted.
+   *
+   * @param task starts each attempt and returns its stage
+   * @return the call's future
+   * @throws NullPointerException if {@code task} is null; nothing starts
+   */
+  public CompletableFuture<T> callStage(StageTask<? extends T> task) {
+    return start(null, requireNonNull(task, "task"), Kind.STAGE, false);
+  }
+
+  /**
+   * Starts a call whose attempts return a stage, with settings of its own; as
+   * {@link #callStage(StageTask)}, with {@code options}' time limit replacing the policy's timeout.
+   *
+   * @param options this call's settings
+   * @param task starts each attempt and returns its stage
+   * @return the call's future; completed exceptionally with a {@link HedgeTimeoutException} at once if
+   *     the deadline had passed (then no attempt starts)
+   * @throws NullPointerException if an argument is null; nothing starts
+   */
+  public CompletableFuture<T> callStage(CallOptions options, StageTask<? extends T> task) {
+    return start(requireNonNull(options, "options"), requireNonNull(task, "task"), Kind.STAGE, false);
+  }
+
+  /**
+   * Starts a call whose attempts return a stage and completes with its {@link HedgeResult}; as
+   * {@link #callStage(StageTask)}.
+   *
+   * @param task starts each attempt and returns its stage
+   * @return the future of the call's result
+   * @throws NullPointerException if {@code task} is null; nothing starts
+   */
+  public CompletableFuture<HedgeResult<T>> callStageForResult(StageTask<? extends T> task) {
+    return start(null, requireNonNull(task, "task"), Kind.STAGE, true);
   }
 
   /**
@@ -194,7 +246,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if an argument is null; nothing starts
    */
   public T call(CallOptions options, AttemptTask<? extends T> task) throws InterruptedException {
-    return run(requireNonNull(options, "options"), requireNonNull(task, "task"), null, false);
+    return run(requireNonNull(options, "options"), requireNonNull(task, "task"), Kind.ATTEMPT_TASK, false);
   }
 
   /**
@@ -209,7 +261,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if an argument is null; nothing starts
    */
   public T call(CallOptions options, Callable<? extends T> task) throws InterruptedException {
-    return run(requireNonNull(options, "options"), null, requireNonNull(task, "task"), false);
+    return run(requireNonNull(options, "options"), requireNonNull(task, "task"), Kind.CALLABLE, false);
   }
 
   /**
@@ -224,7 +276,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if an argument is null; nothing starts
    */
   public CompletableFuture<T> callAsync(CallOptions options, AttemptTask<? extends T> task) {
-    return start(requireNonNull(options, "options"), requireNonNull(task, "task"), null, false);
+    return start(requireNonNull(options, "options"), requireNonNull(task, "task"), Kind.ATTEMPT_TASK, false);
   }
 
   /**
@@ -237,7 +289,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if an argument is null; nothing starts
    */
   public CompletableFuture<T> callAsync(CallOptions options, Callable<? extends T> task) {
-    return start(requireNonNull(options, "options"), null, requireNonNull(task, "task"), false);
+    return start(requireNonNull(options, "options"), requireNonNull(task, "task"), Kind.CALLABLE, false);
   }
 
   /**
@@ -252,7 +304,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public HedgeResult<T> callForResult(AttemptTask<? extends T> task) throws InterruptedException {
-    return run(null, requireNonNull(task, "task"), null, true);
+    return run(null, requireNonNull(task, "task"), Kind.ATTEMPT_TASK, true);
   }
 
   /**
@@ -266,7 +318,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public HedgeResult<T> callForResult(Callable<? extends T> task) throws InterruptedException {
-    return run(null, null, requireNonNull(task, "task"), true);
+    return run(null, requireNonNull(task, "task"), Kind.CALLABLE, true);
   }
 
   /**
@@ -281,7 +333,7 @@ public final class Hedge<T> {
    */
   public HedgeResult<T> callForResult(CallOptions options, AttemptTask<? extends T> task)
       throws InterruptedException {
-    return run(requireNonNull(options, "options"), requireNonNull(task, "task"), null, true);
+    return run(requireNonNull(options, "options"), requireNonNull(task, "task"), Kind.ATTEMPT_TASK, true);
   }
 
   /**
@@ -295,7 +347,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if an argument is null; nothing starts
    */
   public HedgeResult<T> callForResult(CallOptions options, Callable<? extends T> task) throws InterruptedException {
-    return run(requireNonNull(options, "options"), null, requireNonNull(task, "task"), true);
+    return run(requireNonNull(options, "options"), requireNonNull(task, "task"), Kind.CALLABLE, true);
   }
 
   /**
@@ -306,7 +358,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public CompletableFuture<HedgeResult<T>> callForResultAsync(AttemptTask<? extends T> task) {
-    return start(null, requireNonNull(task, "task"), null, true);
+    return start(null, requireNonNull(task, "task"), Kind.ATTEMPT_TASK, true);
   }
 
   /**
@@ -317,7 +369,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public CompletableFuture<HedgeResult<T>> callForResultAsync(Callable<? extends T> task) {
-    return start(null, null, requireNonNull(task, "task"), true);
+    return start(null, requireNonNull(task, "task"), Kind.CALLABLE, true);
   }
 
   /**
@@ -330,7 +382,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if an argument is null; nothing starts
    */
   public CompletableFuture<HedgeResult<T>> callForResultAsync(CallOptions options, AttemptTask<? extends T> task) {
-    return start(requireNonNull(options, "options"), requireNonNull(task, "task"), null, true);
+    return start(requireNonNull(options, "options"), requireNonNull(task, "task"), Kind.ATTEMPT_TASK, true);
   }
 
   /**
@@ -343,7 +395,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if an argument is null; nothing starts
    */
   public CompletableFuture<HedgeResult<T>> callForResultAsync(CallOptions options, Callable<? extends T> task) {
-    return start(requireNonNull(options, "options"), null, requireNonNull(task, "task"), true);
+    return start(requireNonNull(options, "options"), requireNonNull(task, "task"), Kind.CALLABLE, true);
   }
 
   /**
@@ -361,24 +413,23 @@ public final class Hedge<T> {
   /** A synchronous call with optional settings; {@code options} null: the policy's. */
   // R is T, or HedgeResult<T> when withResult: one cast, checked by the callers
   @SuppressWarnings("TypeParameterUnusedInFormals")
-  private <R> R run(@Nullable CallOptions options, @Nullable AttemptTask<?> task, @Nullable Callable<?> callable,
-      boolean withResult)
+  private <R> R run(@Nullable CallOptions options, Object task, Kind kind, boolean withResult)
       throws InterruptedException {
     long limit = limitOf(options);
     if (limit == 0) {
       throw expired();
     }
-    return Race.call(config, task, callable, limit, withResult);
+    return Race.call(config, task, kind, limit, withResult);
   }
 
   /** An asynchronous call with optional settings; {@code options} null: the policy's. */
-  private <R> CompletableFuture<R> start(@Nullable CallOptions options, @Nullable AttemptTask<?> task,
-      @Nullable Callable<?> callable, boolean withResult) {
+  private <R> CompletableFuture<R> start(@Nullable CallOptions options, Object task, Kind kind,
+      boolean withResult) {
     long limit = limitOf(options);
     if (limit == 0) {
       return CompletableFuture.failedFuture(expired());
     }
-    return Race.callAsync(config, task, callable, limit, withResult);
+    return Race.callAsync(config, task, kind, limit, withResult);
   }
 
   private static long limitOf(@Nullable CallOptions options) {

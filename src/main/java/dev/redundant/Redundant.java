@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * Races identical attempts of a task: the simplest use of the library.
@@ -79,6 +81,29 @@ public final class Redundant {
    */
   public static <T> CompletableFuture<T> firstSuccessAsync(int n, Callable<? extends T> task) {
     return Redundant.<T>policy(n, task).callAsync(task);
+  }
+
+  /**
+   * Starts {@code n} attempts of an asynchronous {@code task} at once, each returning a stage of its own,
+   * and returns a future of the first successful value; no thread runs an attempt (see
+   * {@link StageTask}). When one succeeds the others' stages are cancelled with {@code cancel(true)}
+   * before the future completes; cancelling the future cancels them all. The future completes
+   * exceptionally with {@link AllAttemptsFailedException} if all attempts fail.
+   *
+   * @param n how many attempts, 1 to {@value Hedge#MAX_ATTEMPTS}
+   * @param task starts one attempt and returns its stage, on the calling thread; it must not block
+   * @param <T> the value type
+   * @return the call's future, returned once every attempt was started
+   * @throws IllegalArgumentException if {@code n} is out of bounds; nothing starts
+   * @throws NullPointerException if {@code task} is null; nothing starts
+   */
+  public static <T> CompletableFuture<T> firstSuccessStage(int n, Supplier<? extends CompletionStage<T>> task) {
+    HedgeBuilder.requireAttemptCount(n, "n");
+    requireNonNull(task, "task");
+    StageTask<T> staged = attempt -> task.get();
+    @SuppressWarnings("unchecked")
+    Hedge<T> policy = (Hedge<T>) FIRST_SUCCESS[n];
+    return policy.callStage(staged);
   }
 
   @SuppressWarnings("unchecked")

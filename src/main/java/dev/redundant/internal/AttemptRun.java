@@ -9,6 +9,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
@@ -53,6 +56,8 @@ final class AttemptRun implements Runnable, Attempt {
 
   /** The {@code runner} of an attempt whose launch failed before it ran: it must never run. */
   private static final Thread NEVER_RUN = Thread.ofVirtual().unstarted(() -> { });
+  /** The {@code runner} of a staged attempt: its thread is the launcher's, which is never interrupted. */
+  private static final Thread STAGED = Thread.ofVirtual().unstarted(() -> { });
 
   private final Race<?> race;
   private final int index;
@@ -64,6 +69,8 @@ final class AttemptRun implements Runnable, Attempt {
   private volatile @Nullable Thread runner;
   /** Whether a canceller interrupted the runner: written before {@code state} leaves INTERRUPTING. */
   private boolean interruptSent;
+  /** A staged attempt's stage once its task returned it, for a canceller to cancel; else null. */
+  private volatile @Nullable CompletionStage<?> stage;
 
   // The attempt's own end; published by the CAS to FINISHED. A null outcome: it returned a value.
   private long finishNanos;
@@ -83,6 +90,10 @@ final class AttemptRun implements Runnable, Attempt {
 
   @Override
   public void run() {
+    if (race.isStaged()) {
+      runStaged();
+      return;
+    }
     if (!RUNNER.compareAndSet(this, null, Thread.currentThread())) {
       return; // Guard against race with launchFailed(): it accounted for this run, which must not start.
     }
@@ -116,6 +127,76 @@ final class AttemptRun implements Runnable, Attempt {
       } finally {
         race.runEnded();
       }
+    }
+  }
+
+  /**
+   * Starts a staged attempt on the launching thread: invokes the task for its stage, then returns; the
+   * stage's completion reports the outcome ({@link #stageCompleted}). No thread of the attempt exists, so
+   * none is interrupted: a canceller cancels the stage instead.
+   */
+  private void runStaged() {
+    RUNNER.setVolatile(this, STAGED); // a canceller must never interrupt the launcher
+    if (state != ACTIVE) {
+      race.runEnded(); // cancelled before it started: the task is never invoked
+      return;
+    }
+    CompletionStage<?> started;
+    Object previousMdc = installMdc(race.copyMdc(), race.callerMdc());
+    try {
+      started = race.invokeStage(this);
+      if (started == null) {
+        throw new NullPointerException("The StageTask of attempt " + index + " returned null, not a stage");
+      }
+    } catch (Throwable t) {
+      try {
+        race.attemptThrew(this, t);
+      } finally {
+        restoreMdc(previousMdc);
+        race.runEnded();
+      }
+      return;
+    }
+    restoreMdc(previousMdc);
+    stage = started;
+    if (state != ACTIVE) {
+      // Guard against race with cancel(): it ran before the stage was stored, and could not cancel it.
+      cancelStage(started);
+    }
+    started.whenComplete(this::stageCompleted);
+  }
+
+  /** A staged attempt's stage completed, on the thread that completed it. */
+  private void stageCompleted(@Nullable Object value, @Nullable Throwable failure) {
+    Object previousMdc = null;
+    try {
+      if (failure != null && state != ACTIVE) {
+        return; // cancelled (most likely by us): nothing to report
+      }
+      previousMdc = installMdc(race.copyMdc(), race.callerMdc());
+      if (failure == null) {
+        race.attemptReturned(this, value);
+      } else {
+        race.attemptThrew(this, failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause() : failure);
+      }
+    } finally {
+      restoreMdc(previousMdc);
+      race.runEnded();
+    }
+  }
+
+  /** Cancels a staged attempt's stage with {@code cancel(true)}; a stage that refuses is left alone. */
+  private static void cancelStage(CompletionStage<?> stage) {
+    try {
+      if (stage instanceof Future<?> future) {
+        future.cancel(true);
+      } else {
+        stage.toCompletableFuture().cancel(true);
+      }
+    } catch (Throwable refused) {
+      // Guard against a stage whose cancel throws (toCompletableFuture may be unsupported): the attempt
+      // is ended for the call all the same, and its late outcome is discarded.
     }
   }
 
@@ -177,12 +258,16 @@ final class AttemptRun implements Runnable, Attempt {
       cancelOutcome = as;
       cancelFailure = cause;
       Thread r = runner;
-      if (r != null && r != NEVER_RUN) {
+      if (r != null && r != NEVER_RUN && r != STAGED) {
         interruptSent = true;
         r.interrupt();
       }
     } finally {
       state = CANCELLED;
+    }
+    CompletionStage<?> s = stage;
+    if (s != null) {
+      cancelStage(s); // after CANCELLED: cancelling runs the stage's dependents, which are user code
     }
     return true;
   }

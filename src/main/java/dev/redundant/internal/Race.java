@@ -7,12 +7,14 @@ import dev.redundant.AttemptReport.Outcome;
 import dev.redundant.AttemptTask;
 import dev.redundant.HedgeResult;
 import dev.redundant.RejectedResultException;
+import dev.redundant.StageTask;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -103,9 +105,9 @@ public final class Race<T> implements ClockedCall {
   }
 
   private final RaceConfig config;
-  /** The task: exactly one of {@code task} and {@code callable} is non-null. */
-  private final @Nullable AttemptTask<?> task;
-  private final @Nullable Callable<?> callable;
+  /** The task: an {@link AttemptTask}, a {@link Callable} or a {@link StageTask}, as {@code kind} says. */
+  private final Object task;
+  private final Kind kind;
   private final @Nullable RaceFuture<T> future;
   private final @Nullable Map<String, String> mdc;
   private final AttemptRun[] runs;
@@ -151,11 +153,21 @@ public final class Race<T> implements ClockedCall {
   /** Why the latest failover was refused ({@code NO_BUDGET} or {@code NO_TIME}), or null. */
   private volatile @Nullable CallEnd failoverRefused;
 
-  private Race(RaceConfig config, @Nullable AttemptTask<?> task, @Nullable Callable<?> callable,
-      @Nullable RaceFuture<T> future, long limitNanos, boolean withResult) {
+  /** What a call's task is. */
+  public enum Kind {
+    /** An {@link AttemptTask}: a blocking attempt on a thread of the executor. */
+    ATTEMPT_TASK,
+    /** A {@link Callable}: as {@code ATTEMPT_TASK}, without the {@link dev.redundant.Attempt}. */
+    CALLABLE,
+    /** A {@link StageTask}: an attempt that returns a stage, invoked on the thread that starts it. */
+    STAGE
+  }
+
+  private Race(RaceConfig config, Object task, Kind kind, @Nullable RaceFuture<T> future, long limitNanos,
+      boolean withResult) {
     this.config = config;
     this.task = task;
-    this.callable = callable;
+    this.kind = kind;
     this.future = future;
     this.mdc = config.copyMdc ? MDC.getCopyOfContextMap() : null;
     this.runs = new AttemptRun[config.maxAttempts];
@@ -171,8 +183,8 @@ public final class Race<T> implements ClockedCall {
    * Runs a call with settings of its own on the calling thread and waits for its outcome.
    *
    * @param config the policy
-   * @param task the task given each attempt, or null
-   * @param callable the plain task, or null; exactly one of the two is non-null
+   * @param task the task, a blocking one ({@code ATTEMPT_TASK} or {@code CALLABLE})
+   * @param kind what the task is
    * @param limitNanos the call's time limit from its start (positive, or {@link RaceConfig#NEVER}), or
    *     {@link #POLICY_LIMIT} for the policy's timeout
    * @param withResult whether to return a {@link HedgeResult} instead of the bare value
@@ -181,12 +193,12 @@ public final class Race<T> implements ClockedCall {
    */
   // T is the value, or HedgeResult when withResult: one cast, checked by the callers
   @SuppressWarnings("TypeParameterUnusedInFormals")
-  public static <T> T call(RaceConfig config, @Nullable AttemptTask<?> task, @Nullable Callable<?> callable,
-      long limitNanos, boolean withResult) throws InterruptedException {
+  public static <T> T call(RaceConfig config, Object task, Kind kind, long limitNanos, boolean withResult)
+      throws InterruptedException {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    Race<T> race = new Race<>(config, task, callable, null, limitNanos, withResult);
+    Race<T> race = new Race<>(config, task, kind, null, limitNanos, withResult);
     race.waiter = Thread.currentThread();
     race.begin();
     return race.await();
@@ -196,16 +208,16 @@ public final class Race<T> implements ClockedCall {
    * Starts a call with settings of its own and returns its future at once.
    *
    * @param config the policy
-   * @param task the task given each attempt, or null
-   * @param callable the plain task, or null; exactly one of the two is non-null
-   * @param limitNanos as for {@link #call(RaceConfig, AttemptTask, Callable, long, boolean)}
+   * @param task the task, of any kind
+   * @param kind what the task is
+   * @param limitNanos as for {@link #call(RaceConfig, Object, Kind, long, boolean)}
    * @param withResult whether the future completes with a {@link HedgeResult} instead of the bare value
    * @return a future that cancels the call's attempts when cancelled or completed by its holder
    */
-  public static <T> CompletableFuture<T> callAsync(RaceConfig config, @Nullable AttemptTask<?> task,
-      @Nullable Callable<?> callable, long limitNanos, boolean withResult) {
+  public static <T> CompletableFuture<T> callAsync(RaceConfig config, Object task, Kind kind, long limitNanos,
+      boolean withResult) {
     RaceFuture<T> future = new RaceFuture<>();
-    Race<T> race = new Race<>(config, task, callable, future, limitNanos, withResult);
+    Race<T> race = new Race<>(config, task, kind, future, limitNanos, withResult);
     future.race = race;
     Thread watcher = race.watchesClock ? Thread.ofVirtual().unstarted(race::watchClock) : null;
     race.waiter = watcher;
@@ -343,6 +355,10 @@ public final class Race<T> implements ClockedCall {
       // active, and this attempt may have an attempt timeout or hedge to watch.
       LockSupport.unpark(waiter);
     }
+    if (kind == Kind.STAGE) {
+      run.run(); // starts the request here and returns: the stage reports its outcome
+      return;
+    }
     try {
       config.executor.execute(run);
     } catch (Throwable rejected) {
@@ -382,7 +398,17 @@ public final class Race<T> implements ClockedCall {
   // ---------------------------------------------------------------- attempt outcomes
 
   Object invoke(AttemptRun run) throws Exception {
-    return task != null ? task.call(run) : requireNonNull(callable, "callable").call();
+    return kind == Kind.ATTEMPT_TASK ? ((AttemptTask<?>) task).call(run) : ((Callable<?>) task).call();
+  }
+
+  /** Starts a staged attempt: its task's stage, or null if the task returned none. */
+  @Nullable CompletionStage<?> invokeStage(AttemptRun run) throws Exception {
+    return ((StageTask<?>) task).start(run);
+  }
+
+  /** Whether the attempts return a stage: each runs on the thread that starts it, and none is interrupted. */
+  boolean isStaged() {
+    return kind == Kind.STAGE;
   }
 
   /**
@@ -654,7 +680,7 @@ public final class Race<T> implements ClockedCall {
   // ---------------------------------------------------------------- waiting and the clock
 
   private T await() throws InterruptedException {
-    config.spinAdvisorFor(task != null ? task : requireNonNull(callable, "callable")).spinWhileUnreleased(this);
+    config.spinAdvisorFor(task).spinWhileUnreleased(this);
     boolean interrupted = false;
     for (;;) {
       if (released) {
