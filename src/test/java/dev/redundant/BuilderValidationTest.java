@@ -121,19 +121,16 @@ class BuilderValidationTest {
 
     assertThat(hedge).hasToString("Hedge[maxAttempts=2, delay=PT0S]");
     // onDiscard(null): a loser is closed, the default; listener(null): no event reaches the old listener
-    CountDownLatch loserStarted = new CountDownLatch(1);
     CountDownLatch winnerReturned = new CountDownLatch(1);
     Resource winner = new Resource("winner");
     Resource loser = new Resource("loser");
-    Resource value = hedge.call(attempt -> {
-      if (attempt.index() == 0) {
-        loserStarted.await(); // both attempts run: the delay is zero
-        return winner;
-      }
-      loserStarted.countDown();
-      awaitIgnoringInterrupts(winnerReturned); // past the loser's interrupt: it returns after the call
-      return loser;
-    });
+    ScriptedTask<Resource> task = new ScriptedTask<Resource>()
+        .on(0, entry -> {
+          entry.task().awaitStarted(2); // both attempts run: the delay is zero
+          return winner;
+        })
+        .on(1, ScriptedTask.stubborn(winnerReturned, ScriptedTask.value(loser))); // returns after the call
+    Resource value = hedge.call(task);
     winnerReturned.countDown();
     assertThat(value).isSameAs(winner);
     assertThat(loser.closed.await(30, TimeUnit.SECONDS)).as("the loser is closed").isTrue();
@@ -157,21 +154,6 @@ class BuilderValidationTest {
     assertThat(methods).singleElement()
         .satisfies(m -> assertThat(m.getAnnotatedParameterTypes()[0].isAnnotationPresent(Nullable.class))
             .as("%s's parameter is @Nullable", setting).isTrue());
-  }
-
-  private static void awaitIgnoringInterrupts(CountDownLatch latch) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        latch.await();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /** An AutoCloseable value that says when it was closed. */
