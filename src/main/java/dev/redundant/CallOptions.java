@@ -57,7 +57,9 @@ public final class CallOptions {
   /**
    * Returns options that end a call at {@code deadline}, instead of after the policy's timeout (or never).
    *
-   * @param deadline the deadline; one that has passed when the call starts fails the call at once
+   * @param deadline the deadline, on the clock of the policies that will use it ({@link
+   *     HedgeBuilder#timeSource(TimeSource) timeSource}: a call refuses a deadline on another clock); one
+   *     that has passed when the call starts fails the call at once
    * @return the options
    * @throws NullPointerException if {@code deadline} is null
    */
@@ -86,9 +88,20 @@ public final class CallOptions {
   /**
    * The time limit of a call that starts now, in nanoseconds: 0 if the deadline has passed,
    * {@link RaceConfig#NEVER} for none.
+   *
+   * @param policyTimeSource the clock of the policy that makes the call
+   * @throws IllegalArgumentException if the deadline is on another clock than {@code policyTimeSource}
    */
-  long limitNanos() {
-    return timeout != null ? RaceConfig.saturatedNanos(timeout) : requireNonNull(deadline, "deadline").remainingNanos();
+  long limitNanos(TimeSource policyTimeSource) {
+    if (timeout != null) {
+      return RaceConfig.saturatedNanos(timeout);
+    }
+    Deadline d = requireNonNull(deadline, "deadline");
+    requireArgument(d.timeSource().equals(policyTimeSource),
+        "options: the deadline is on %s, but the policy's timeSource is %s: a call counts its deadline on "
+            + "the policy's clock, so make the deadline there, Deadline.after(timeout, timeSource)",
+        d.timeSource(), policyTimeSource);
+    return d.remainingNanos();
   }
 
   @Override

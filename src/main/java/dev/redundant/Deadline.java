@@ -19,7 +19,10 @@ import java.time.Duration;
  * <p>A deadline is a start reading and a span on its time source, and compares only differences of
  * readings, so it works on any clock origin, wraps included. A span that does not fit in a {@code long}
  * of nanoseconds (about 292 years) never expires. A call converts a deadline into the time left when the
- * call starts, and from then on counts that time on its policy's own time source.
+ * call starts, and from then on counts that time on its policy's own time source, so the deadline must be
+ * on that same time source: a call refuses a deadline on another one with an {@link
+ * IllegalArgumentException} (a deadline on the system clock given to a policy on a test's {@link
+ * dev.redundant.testing.ManualTimeSource} would otherwise pass with wall-clock time).
  *
  * <p><b>Thread safety:</b> immutable; one deadline may be shared by any number of calls and threads.
  */
@@ -35,7 +38,8 @@ public final class Deadline {
   }
 
   /**
-   * Returns the deadline {@code timeout} from now on {@link TimeSource#system()}.
+   * Returns the deadline {@code timeout} from now on {@link TimeSource#system()}, for policies on the
+   * system clock (the default).
    *
    * @param timeout the time from now; zero or negative gives a deadline that has passed
    * @return the deadline

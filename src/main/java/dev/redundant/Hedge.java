@@ -106,10 +106,13 @@ public final class Hedge<T> {
   public static final int MAX_ATTEMPTS = 100;
 
   private final RaceConfig config;
+  /** The policy's clock: a call's {@link Deadline} must be on it. */
+  private final TimeSource timeSource;
   private final String description;
 
-  Hedge(RaceConfig config, String description) {
+  Hedge(RaceConfig config, TimeSource timeSource, String description) {
     this.config = config;
+    this.timeSource = timeSource;
     this.description = description;
   }
 
@@ -244,6 +247,8 @@ public final class Hedge<T> {
    *     limit elapsed first, or the deadline had passed when the call started (then no attempt starts)
    * @throws InterruptedException if the calling thread was interrupted before the call was decided
    * @throws NullPointerException if an argument is null; nothing starts
+   * @throws IllegalArgumentException if the options' {@link Deadline} is on another time source than
+   *     the policy's ({@link HedgeBuilder#timeSource(TimeSource) timeSource}); nothing starts
    */
   public T call(CallOptions options, AttemptTask<? extends T> task) throws InterruptedException {
     return run(requireNonNull(options, "options"), requireNonNull(task, "task"), Kind.ATTEMPT_TASK, false);
@@ -259,6 +264,8 @@ public final class Hedge<T> {
    * @throws AllAttemptsFailedException if no attempt succeeded (see {@link #call(CallOptions, AttemptTask)})
    * @throws InterruptedException if the calling thread was interrupted before the call was decided
    * @throws NullPointerException if an argument is null; nothing starts
+   * @throws IllegalArgumentException if the options' {@link Deadline} is on another time source than
+   *     the policy's ({@link HedgeBuilder#timeSource(TimeSource) timeSource}); nothing starts
    */
   public T call(CallOptions options, Callable<? extends T> task) throws InterruptedException {
     return run(requireNonNull(options, "options"), requireNonNull(task, "task"), Kind.CALLABLE, false);
@@ -274,6 +281,8 @@ public final class Hedge<T> {
    * @param task the work of each attempt
    * @return the call's future
    * @throws NullPointerException if an argument is null; nothing starts
+   * @throws IllegalArgumentException if the options' {@link Deadline} is on another time source than
+   *     the policy's ({@link HedgeBuilder#timeSource(TimeSource) timeSource}); nothing starts
    */
   public CompletableFuture<T> callAsync(CallOptions options, AttemptTask<? extends T> task) {
     return start(requireNonNull(options, "options"), requireNonNull(task, "task"), Kind.ATTEMPT_TASK, false);
@@ -287,6 +296,8 @@ public final class Hedge<T> {
    * @param task the work of each attempt
    * @return the call's future
    * @throws NullPointerException if an argument is null; nothing starts
+   * @throws IllegalArgumentException if the options' {@link Deadline} is on another time source than
+   *     the policy's ({@link HedgeBuilder#timeSource(TimeSource) timeSource}); nothing starts
    */
   public CompletableFuture<T> callAsync(CallOptions options, Callable<? extends T> task) {
     return start(requireNonNull(options, "options"), requireNonNull(task, "task"), Kind.CALLABLE, false);
@@ -330,6 +341,8 @@ public final class Hedge<T> {
    * @throws AllAttemptsFailedException if no attempt succeeded (see {@link #call(CallOptions, AttemptTask)})
    * @throws InterruptedException if the calling thread was interrupted before the call was decided
    * @throws NullPointerException if an argument is null; nothing starts
+   * @throws IllegalArgumentException if the options' {@link Deadline} is on another time source than
+   *     the policy's ({@link HedgeBuilder#timeSource(TimeSource) timeSource}); nothing starts
    */
   public HedgeResult<T> callForResult(CallOptions options, AttemptTask<? extends T> task)
       throws InterruptedException {
@@ -345,6 +358,8 @@ public final class Hedge<T> {
    * @throws AllAttemptsFailedException if no attempt succeeded (see {@link #call(CallOptions, AttemptTask)})
    * @throws InterruptedException if the calling thread was interrupted before the call was decided
    * @throws NullPointerException if an argument is null; nothing starts
+   * @throws IllegalArgumentException if the options' {@link Deadline} is on another time source than
+   *     the policy's ({@link HedgeBuilder#timeSource(TimeSource) timeSource}); nothing starts
    */
   public HedgeResult<T> callForResult(CallOptions options, Callable<? extends T> task) throws InterruptedException {
     return run(requireNonNull(options, "options"), requireNonNull(task, "task"), Kind.CALLABLE, true);
@@ -380,6 +395,8 @@ public final class Hedge<T> {
    * @param task the work of each attempt
    * @return the call's future
    * @throws NullPointerException if an argument is null; nothing starts
+   * @throws IllegalArgumentException if the options' {@link Deadline} is on another time source than
+   *     the policy's ({@link HedgeBuilder#timeSource(TimeSource) timeSource}); nothing starts
    */
   public CompletableFuture<HedgeResult<T>> callForResultAsync(CallOptions options, AttemptTask<? extends T> task) {
     return start(requireNonNull(options, "options"), requireNonNull(task, "task"), Kind.ATTEMPT_TASK, true);
@@ -393,6 +410,8 @@ public final class Hedge<T> {
    * @param task the work of each attempt
    * @return the call's future
    * @throws NullPointerException if an argument is null; nothing starts
+   * @throws IllegalArgumentException if the options' {@link Deadline} is on another time source than
+   *     the policy's ({@link HedgeBuilder#timeSource(TimeSource) timeSource}); nothing starts
    */
   public CompletableFuture<HedgeResult<T>> callForResultAsync(CallOptions options, Callable<? extends T> task) {
     return start(requireNonNull(options, "options"), requireNonNull(task, "task"), Kind.CALLABLE, true);
@@ -432,8 +451,8 @@ public final class Hedge<T> {
     return Race.callAsync(config, task, kind, limit, withResult);
   }
 
-  private static long limitOf(@Nullable CallOptions options) {
-    return options == null ? Race.POLICY_LIMIT : options.limitNanos();
+  private long limitOf(@Nullable CallOptions options) {
+    return options == null ? Race.POLICY_LIMIT : options.limitNanos(timeSource);
   }
 
   /** The failure of a call whose deadline had passed before it started: no attempt started. */

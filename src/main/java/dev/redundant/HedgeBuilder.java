@@ -41,15 +41,19 @@ import org.jspecify.annotations.Nullable;
  * <tr><td>{@link #timeSource(TimeSource) timeSource}</td><td>{@link TimeSource#system()}</td><td></td></tr>
  * <tr><td>{@link #copyMdc(boolean) copyMdc}</td><td>true</td><td></td></tr>
  * <tr><td>{@link #adaptiveDelay(AdaptiveDelay) adaptiveDelay}</td><td>none: the fixed delay</td><td>not
- *     with {@code noHedging}</td></tr>
- * <tr><td>{@link #budget(HedgeBudget) budget}</td><td>none: every hedge and failover may start</td><td></td></tr>
+ *     with {@code noHedging} or {@code maxAttempts(1)}</td></tr>
+ * <tr><td>{@link #budget(HedgeBudget) budget}</td><td>none: every hedge and failover may start</td><td>its
+ *     time source the policy's, unless its {@code minPerSecond} is 0</td></tr>
  * </table>
  *
  * <p><b>Contradictions</b> between settings are refused by {@link #build()} with an
  * {@link IllegalStateException} naming both settings, since they would otherwise be silently ignored: a
  * hedge delay at or beyond the call timeout (no hedge could ever start: shorten the delay, or ask for
- * {@link #noHedging()}), an attempt timeout at or beyond the call timeout (it could never fire), and an
- * {@linkplain #adaptiveDelay adaptive delay} on a policy without hedges.
+ * {@link #noHedging()}), an attempt timeout at or beyond the call timeout (it could never fire), an
+ * {@linkplain #adaptiveDelay adaptive delay} on a policy without hedges ({@code noHedging()} or {@code
+ * maxAttempts(1)}), and a {@linkplain #budget budget} whose minimum rate runs on another
+ * {@linkplain #timeSource time source} than the policy's. A {@link Deadline} on another time source than
+ * the policy's is refused by the call it is given to.
  *
  * <p><b>Types:</b> {@code Hedge.builder()} needs no type witness: {@link #build()} returns a policy for the
  * type the assignment asks for, {@code Hedge<Quote> h = Hedge.builder().maxAttempts(3).build();}. Only a
@@ -192,7 +196,7 @@ public final class HedgeBuilder<T> {
    * @return this builder
    * @throws IllegalArgumentException if {@code timeout} is zero or negative; pass {@code null} for none
    */
-  public HedgeBuilder<T> timeout(Duration timeout) {
+  public HedgeBuilder<T> timeout(@Nullable Duration timeout) {
     this.timeout = requirePositiveOrNull(timeout, "timeout");
     return this;
   }
@@ -207,7 +211,7 @@ public final class HedgeBuilder<T> {
    * @throws IllegalArgumentException if {@code attemptTimeout} is zero or negative; pass {@code null} for
    *     none
    */
-  public HedgeBuilder<T> attemptTimeout(Duration attemptTimeout) {
+  public HedgeBuilder<T> attemptTimeout(@Nullable Duration attemptTimeout) {
     this.attemptTimeout = requirePositiveOrNull(attemptTimeout, "attemptTimeout");
     return this;
   }
@@ -289,7 +293,7 @@ public final class HedgeBuilder<T> {
    *     value is {@link AutoCloseable}
    * @return this builder
    */
-  public HedgeBuilder<T> onDiscard(Consumer<? super T> onDiscard) {
+  public HedgeBuilder<T> onDiscard(@Nullable Consumer<? super T> onDiscard) {
     this.onDiscard = onDiscard;
     return this;
   }
@@ -318,7 +322,7 @@ public final class HedgeBuilder<T> {
    * @param listener the listener, or {@code null} for none (the default: no event work at all)
    * @return this builder
    */
-  public HedgeBuilder<T> listener(HedgeListener listener) {
+  public HedgeBuilder<T> listener(@Nullable HedgeListener listener) {
     this.listener = listener;
     return this;
   }
@@ -359,7 +363,9 @@ public final class HedgeBuilder<T> {
 
   /**
    * Sets the clock that hedge delays and timeouts read. Tests pass a
-   * {@link dev.redundant.testing.ManualTimeSource} to fire delays and timeouts deterministically.
+   * {@link dev.redundant.testing.ManualTimeSource} to fire delays and timeouts deterministically. A
+   * {@link Deadline} given to a call, and a {@linkplain #budget budget} with a minimum rate, must be on
+   * the same clock: a call refuses such a deadline, and {@link #build()} such a budget, on another one.
    *
    * @param timeSource the clock; default {@link TimeSource#system()}
    * @return this builder
@@ -393,10 +399,13 @@ public final class HedgeBuilder<T> {
    * left simply never fires. A {@linkplain AdaptiveDelay#deadlineAware(boolean) deadline-aware} policy
    * also skips hedges and failovers that could not finish before the call's timeout or deadline.
    *
+   * <p>A policy that cannot hedge ({@link #noHedging()}, or {@link #maxAttempts(int) maxAttempts(1)}) has
+   * no delay to learn: {@link #build()} refuses an adaptive delay there.
+   *
    * @param adaptiveDelay the settings, or {@code null} for a fixed delay (the default)
    * @return this builder
    */
-  public HedgeBuilder<T> adaptiveDelay(AdaptiveDelay adaptiveDelay) {
+  public HedgeBuilder<T> adaptiveDelay(@Nullable AdaptiveDelay adaptiveDelay) {
     this.adaptiveDelay = adaptiveDelay;
     return this;
   }
@@ -410,10 +419,14 @@ public final class HedgeBuilder<T> {
    * message says the budget denied a failover. Share one budget between the policies that call the same
    * dependency.
    *
+   * <p>The budget's minimum rate ({@link HedgeBudget.Builder#minPerSecond(double) minPerSecond}) runs on
+   * its own {@linkplain HedgeBudget.Builder#timeSource(TimeSource) time source}, which must then be the
+   * policy's {@link #timeSource(TimeSource) timeSource}, or {@link #build()} refuses the pair.
+   *
    * @param budget the budget, or {@code null} for none (the default: every hedge and failover may start)
    * @return this builder
    */
-  public HedgeBuilder<T> budget(HedgeBudget budget) {
+  public HedgeBuilder<T> budget(@Nullable HedgeBudget budget) {
     this.budget = budget;
     return this;
   }
@@ -435,14 +448,24 @@ public final class HedgeBuilder<T> {
    * @throws NullPointerException if the per-attempt delay function returns null
    * @throws IllegalArgumentException if the per-attempt delay function returns a negative delay
    * @throws IllegalStateException if settings contradict each other: a hedge delay at or beyond the call
-   *     timeout, an attempt timeout at or beyond the call timeout, or an adaptive delay with
-   *     {@code noHedging()}
+   *     timeout, an attempt timeout at or beyond the call timeout, an adaptive delay with
+   *     {@code noHedging()} or with {@code maxAttempts(1)}, or a budget with a minimum rate on another
+   *     time source than the policy's
    */
   @SuppressWarnings("unchecked")
   public <R extends T> Hedge<R> build() {
     requireState(adaptiveDelay == null || !noHedging,
         "adaptiveDelay (%s) contradicts noHedging(): a policy without hedges has no delay to learn; drop one of them",
         adaptiveDelay);
+    requireState(adaptiveDelay == null || maxAttempts > 1,
+        "adaptiveDelay (%s) contradicts maxAttempts (1): a policy of one attempt never hedges, so it has no delay "
+            + "to learn; allow more attempts or drop adaptiveDelay",
+        adaptiveDelay);
+    requireState(budget == null || budget.minPerSecond() == 0 || budget.timeSource().equals(timeSource),
+        "budget's timeSource (%s) is not the policy's timeSource (%s): the budget's minimum rate (minPerSecond=%s) "
+            + "would be counted on another clock; build the budget with the policy's timeSource, or with "
+            + "minPerSecond(0)",
+        budget == null ? null : budget.timeSource(), timeSource, budget == null ? null : budget.minPerSecond());
     long[] delayNanos = delayNanos();
     requireState(attemptTimeout == null || timeout == null || attemptTimeout.compareTo(timeout) < 0,
         "attemptTimeout (%s) must be shorter than timeout (%s), or it can never fire; drop one of them",
@@ -450,7 +473,7 @@ public final class HedgeBuilder<T> {
     RaceConfig config = new RaceConfig(maxAttempts, delayNanos, timeout, attemptTimeout, fatalPredicate(),
         (Predicate<Object>) reject, onDiscard, waitForLosers, listener, executor, timeSource, copyMdc, adaptiveDelay,
         budget == null ? null : budget.tokens(), statistics);
-    return new Hedge<>(config, describe("Hedge"));
+    return new Hedge<>(config, timeSource, describe("Hedge"));
   }
 
   /**
@@ -571,7 +594,7 @@ public final class HedgeBuilder<T> {
     }
   }
 
-  private static Duration requirePositiveOrNull(Duration d, String name) {
+  private static @Nullable Duration requirePositiveOrNull(@Nullable Duration d, String name) {
     requireArgument(d == null || (!d.isNegative() && !d.isZero()),
         "%s must be positive, was %s (for no %s, the default, pass null)", name, d, name);
     return d;

@@ -49,6 +49,45 @@ class BuilderMisconfigurationTest {
         .hasToString("Hedge[maxAttempts=1, timeout=PT0.001S]");
   }
 
+  /** Issue 14 §4: a policy of one attempt never hedges, so an adaptive delay there is refused, as with noHedging(). */
+  @Test
+  void anAdaptiveDelayOnAPolicyOfOneAttemptIsRefused() {
+    AdaptiveDelay adaptive = AdaptiveDelay.targetExtraLoad(0.05);
+    assertThatThrownBy(() -> Hedge.builder().maxAttempts(1).adaptiveDelay(adaptive).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("adaptiveDelay (" + adaptive + ") contradicts maxAttempts (1): a policy of one attempt never "
+            + "hedges, so it has no delay to learn; allow more attempts or drop adaptiveDelay");
+    assertThat(Hedge.builder().maxAttempts(2).adaptiveDelay(adaptive).build()).isNotNull();
+    assertThat(Hedge.builder().maxAttempts(1).adaptiveDelay(adaptive).adaptiveDelay(null).build())
+        .hasToString("Hedge[maxAttempts=1]");
+  }
+
+  /**
+   * Issue 14 §4: a budget whose minimum rate runs on another clock than the policy's would refill on the
+   * wall clock in a test on a manual one (or the reverse): refused, naming both. Without a minimum rate
+   * the budget reads no clock, and any is accepted.
+   */
+  @Test
+  void aBudgetWithAMinimumRateOnAnotherClockIsRefused() {
+    ManualTimeSource time = new ManualTimeSource();
+    HedgeBudget onTheSystemClock = HedgeBudget.builder().build();
+    assertThatThrownBy(() -> Hedge.builder().timeSource(time).budget(onTheSystemClock).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("budget's timeSource (TimeSource.system()) is not the policy's timeSource (" + time + "): "
+            + "the budget's minimum rate (minPerSecond=1.0) would be counted on another clock; build the budget "
+            + "with the policy's timeSource, or with minPerSecond(0)");
+    HedgeBudget onTheManualClock = HedgeBudget.builder().timeSource(time).build();
+    assertThatThrownBy(() -> Hedge.builder().budget(onTheManualClock).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("budget's timeSource (" + time + ") is not the policy's timeSource "
+            + "(TimeSource.system())");
+
+    assertThat(Hedge.builder().timeSource(time).budget(onTheManualClock).build()).isNotNull();
+    assertThat(Hedge.builder().budget(onTheSystemClock).build()).isNotNull();
+    assertThat(Hedge.builder().timeSource(time).budget(HedgeBudget.builder().minPerSecond(0).build()).build())
+        .isNotNull();
+  }
+
   @Test
   void anAttemptTimeoutAtOrBeyondTheCallTimeoutIsRefused() {
     assertThatThrownBy(

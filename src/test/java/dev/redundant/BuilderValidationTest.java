@@ -4,13 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.redundant.testing.ManualTimeSource;
+import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -86,6 +93,79 @@ class BuilderValidationTest {
     assertThatThrownBy(() -> Hedge.builder().attemptTimeout(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("attemptTimeout");
     assertThat(Hedge.builder().attemptTimeout(null).build()).isNotNull();
+  }
+
+  /**
+   * Issue 14 §4: the settings whose Javadoc says "null for none" take {@code @Nullable} parameters, so a
+   * user's NullAway accepts the calls below (the tests compile without NullAway; the library's compile
+   * checks the annotations against the code), and null means none: it clears what was set before.
+   */
+  @Test
+  void nullMeansNoneForEverySettingThatSaysSo() throws Exception {
+    List<Object> disposed = new CopyOnWriteArrayList<>();
+    List<String> events = new CopyOnWriteArrayList<>();
+    HedgeBuilder<Object> builder = Hedge.builder().maxAttempts(2).delay(Duration.ZERO)
+        .timeout(Duration.ofHours(1)).attemptTimeout(Duration.ofMinutes(1))
+        .onDiscard(disposed::add)
+        .listener(new HedgeListener() {
+          @Override
+          public void onAttemptStarted(Attempt attempt) {
+            events.add("started " + attempt.index());
+          }
+        })
+        .adaptiveDelay(AdaptiveDelay.targetExtraLoad(0.05))
+        .budget(HedgeBudget.builder().build());
+
+    Hedge<Resource> hedge = builder.timeout(null).attemptTimeout(null).onDiscard(null).listener(null)
+        .adaptiveDelay(null).budget(null).build();
+
+    assertThat(hedge).hasToString("Hedge[maxAttempts=2, delay=PT0S]");
+    // onDiscard(null): a loser is closed, the default; listener(null): no event reaches the old listener
+    CountDownLatch winnerReturned = new CountDownLatch(1);
+    Resource winner = new Resource("winner");
+    Resource loser = new Resource("loser");
+    ScriptedTask<Resource> task = new ScriptedTask<Resource>()
+        .on(0, entry -> {
+          entry.task().awaitStarted(2); // both attempts run: the delay is zero
+          return winner;
+        })
+        .on(1, ScriptedTask.stubborn(winnerReturned, ScriptedTask.value(loser))); // returns after the call
+    Resource value = hedge.call(task);
+    winnerReturned.countDown();
+    assertThat(value).isSameAs(winner);
+    assertThat(loser.closed.await(30, TimeUnit.SECONDS)).as("the loser is closed").isTrue();
+    assertThat(winner.closed.getCount()).isOne();
+    assertThat(disposed).isEmpty();
+    assertThat(events).isEmpty();
+    // timeout(null): no timeout left for a delay to contradict
+    assertThat(Hedge.builder().timeout(Duration.ofMillis(1)).timeout(null).delay(Duration.ofDays(1)).build())
+        .hasToString("Hedge[maxAttempts=3, delay=PT24H]");
+  }
+
+  /**
+   * Issue 14 §4: what a user's NullAway reads. The settings whose Javadoc says "null for none" carry
+   * JSpecify's {@code @Nullable} on their parameter (runtime-retained), so {@code timeout(null)} compiles.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"timeout", "attemptTimeout", "onDiscard", "listener", "adaptiveDelay", "budget"})
+  void aSettingThatTakesNullForNoneSaysNullable(String setting) {
+    List<Method> methods = Arrays.stream(HedgeBuilder.class.getMethods())
+        .filter(m -> m.getName().equals(setting)).toList();
+    assertThat(methods).singleElement()
+        .satisfies(m -> assertThat(m.getAnnotatedParameterTypes()[0].isAnnotationPresent(Nullable.class))
+            .as("%s's parameter is @Nullable", setting).isTrue());
+  }
+
+  /** An AutoCloseable value that says when it was closed. */
+  record Resource(String name, CountDownLatch closed) implements AutoCloseable {
+    Resource(String name) {
+      this(name, new CountDownLatch(1));
+    }
+
+    @Override
+    public void close() {
+      closed.countDown();
+    }
   }
 
   @Test

@@ -13,9 +13,11 @@ import dev.redundant.testing.ManualTimeSource;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Per-call settings: a timeout or deadline at the call site, and the result of a success. */
 class CallOptionsTest {
@@ -156,6 +158,34 @@ class CallOptionsTest {
         .isInstanceOf(NullPointerException.class).hasMessage("task");
     assertThat(CallOptions.timeout(Duration.ofSeconds(2)).callTimeout()).contains(Duration.ofSeconds(2));
     assertThat(CallOptions.timeout(Duration.ofSeconds(2)).callDeadline()).isEmpty();
+  }
+
+  /**
+   * Issue 14 §4: a call counts its deadline on the policy's clock, so a deadline on another one (the
+   * system clock, in a test on a manual one) is refused by the call, naming it, and no attempt starts.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aDeadlineOnAnotherClockThanThePolicysIsRefusedAndNothingStarts(boolean async) {
+    AtomicInteger attempts = new AtomicInteger();
+    AttemptTask<String> task = attempt -> "attempt " + attempts.incrementAndGet();
+    Hedge<String> hedge = policy();
+    for (Deadline elsewhere : new Deadline[] {Deadline.after(Duration.ofHours(1)),
+        Deadline.after(Duration.ofHours(1), new ManualTimeSource())}) {
+      CallOptions options = CallOptions.deadline(elsewhere);
+      assertThatThrownBy(() -> {
+        if (async) {
+          hedge.callAsync(options, task);
+        } else {
+          hedge.call(options, task);
+        }
+      }).isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("options: the deadline is on " + elsewhere.timeSource() + ", but the policy's timeSource is "
+              + time + ": a call counts its deadline on the policy's clock, so make the deadline there, "
+              + "Deadline.after(timeout, timeSource)");
+    }
+    assertThat(attempts).hasValue(0);
+    assertThat(hedge.statistics().calls()).isZero();
   }
 
   @Test

@@ -77,8 +77,8 @@ class ReadmeTestingExampleTest {
 
   @Test
   void theHedgeStartsExactlyAtItsDelay() throws Exception {
-    FakeDependency<Quote> quotes = FakeDependency.<Quote>builder().timeSource(time)
-        .script(Reply.<Quote>hang(), Reply.value(acme).after(Duration.ofMillis(20)))
+    FakeDependency<Quote> quotes = FakeDependency.builder(Quote.class).timeSource(time)
+        .script(Reply.hang(), Reply.value(acme).after(Duration.ofMillis(20)))
         .build();
     CompletableFuture<Quote> result = inBackground(serviceOver(quotes));
 
@@ -100,7 +100,7 @@ class ReadmeTestingExampleTest {
 
   @Test
   void aFailureFailsOverAtOnce() throws Exception {
-    FakeDependency<Quote> quotes = FakeDependency.<Quote>builder().timeSource(time)
+    FakeDependency<Quote> quotes = FakeDependency.builder(Quote.class).timeSource(time)
         .script(Reply.failure(new ConnectException("refused")), Reply.value(acme))
         .build();
 
@@ -113,7 +113,7 @@ class ReadmeTestingExampleTest {
   @Test
   void aFatalFailureStopsTheCall() throws Exception {
     IllegalArgumentException unknown = new IllegalArgumentException("unknown symbol");
-    FakeDependency<Quote> quotes = FakeDependency.<Quote>builder().timeSource(time)
+    FakeDependency<Quote> quotes = FakeDependency.builder(Quote.class).timeSource(time)
         .script(Reply.failure(unknown), Reply.value(acme))
         .build();
 
@@ -128,7 +128,7 @@ class ReadmeTestingExampleTest {
   void theTimeoutCarriesEveryFailure() throws Exception {
     IOException first = new IOException("reset");
     ConnectException second = new ConnectException("refused");
-    FakeDependency<Quote> quotes = FakeDependency.<Quote>builder().timeSource(time)
+    FakeDependency<Quote> quotes = FakeDependency.builder(Quote.class).timeSource(time)
         .script(Reply.failure(first), Reply.failure(second), Reply.hang())
         .build();
     CompletableFuture<Quote> result = inBackground(serviceOver(quotes));
@@ -147,7 +147,7 @@ class ReadmeTestingExampleTest {
   @Test
   void anOutageFailsTheCallWithEveryAttemptsFailure() throws Exception {
     ConnectException down = new ConnectException("down");
-    FakeDependency<Quote> quotes = FakeDependency.<Quote>builder().timeSource(time)
+    FakeDependency<Quote> quotes = FakeDependency.builder(Quote.class).timeSource(time)
         .otherwise(Reply.failure(down))                           // every call fails
         .build();
 

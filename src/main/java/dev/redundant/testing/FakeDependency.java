@@ -20,13 +20,21 @@ import org.jspecify.annotations.Nullable;
  *
  * {@snippet :
  * ManualTimeSource time = new ManualTimeSource();
- * FakeDependency<Quote> quotes = FakeDependency.<Quote>builder()
+ * FakeDependency<Quote> quotes = FakeDependency.builder(Quote.class)
  *     .timeSource(time)
- *     .script(Reply.failure(new ConnectException("down")),         // call 0
- *             Reply.value(new Quote("ACME", 101)).after(ofMillis(300)))  // call 1
+ *     .script(Reply.failure(new ConnectException("down"), ofMillis(50)),  // call 0
+ *             Reply.value(new Quote("ACME", 101)).after(ofMillis(300)))   // call 1
  *     .build();
  * QuoteClient client = symbol -> quotes.call();
+ * FakeDependency<Quote> unused = FakeDependency.neverCalled();  // for a dependency the test must not reach
  * }
+ *
+ * <p><b>Types.</b> {@link #builder(Class) builder(Quote.class)} names the value type once, so the replies
+ * need no type witness; {@link #builder()} takes one ({@code FakeDependency.<Quote>builder()}), for a
+ * generic value type such as {@code List<Quote>}. A reply that fails takes its type from where it is
+ * used, with its latency given to {@link Reply#failure(Throwable, Duration)}: {@code
+ * Reply.failure(e).after(d)} in a script needs {@code Reply.<Quote>failure(e)}, as Java infers nothing
+ * from a method called on the result.
  *
  * <p><b>Scripted or seeded.</b> With {@link Builder#script} call {@code i} performs reply {@code i};
  * calls past the end perform the {@link Builder#otherwise(Reply) otherwise} reply, or, when there is
@@ -51,10 +59,10 @@ public final class FakeDependency<T> {
   private final TimeSource time;
   private final long originNanos;
   private final long seed;
-  private final List<Reply<T>> script;
-  private final @Nullable Reply<T> otherwise; // null: running out of the script fails
+  private final List<Reply<? extends T>> script;
+  private final @Nullable Reply<? extends T> otherwise; // null: running out of the script fails
   private final double[] cumulativeRates; // empty: scripted
-  private final List<Reply<T>> rated;
+  private final List<Reply<? extends T>> rated;
 
   /**
    * Every call so far, by index. Lock-free on purpose: a thread of the code under test must never be
@@ -81,13 +89,40 @@ public final class FakeDependency<T> {
   }
 
   /**
-   * Returns a new builder: system clock, random seed, no script.
+   * Returns a new builder: system clock, random seed, no script. Give the type as a witness, {@code
+   * FakeDependency.<Quote>builder()}, or call {@link #builder(Class)}.
    *
    * @param <T> the type of value the dependency returns
    * @return a new builder
    */
   public static <T> Builder<T> builder() {
     return new Builder<>();
+  }
+
+  /**
+   * Returns a new builder for values of {@code type}, as {@link #builder()}, without a type witness:
+   * {@code FakeDependency.builder(Quote.class).script(Reply.value(acme)).build()}.
+   *
+   * @param type the class of the values the dependency returns; only its static type is used
+   * @param <T> the type of value the dependency returns
+   * @return a new builder
+   * @throws NullPointerException if {@code type} is null
+   */
+  public static <T> Builder<T> builder(Class<T> type) {
+    Objects.requireNonNull(type, "type");
+    return new Builder<>();
+  }
+
+  /**
+   * Returns a fake that the code under test must never call: every call throws an {@link
+   * AssertionError} that says so and is recorded {@link CallRecord.Outcome#FAILED}. A {@code Hedge}
+   * never fails over an {@code AssertionError}: the call, and so the test, fail with it.
+   *
+   * @param <T> the type of value the dependency would return
+   * @return a new fake, on the system clock
+   */
+  public static <T> FakeDependency<T> neverCalled() {
+    return new Builder<T>().otherwise(Reply.neverCalled()).build();
   }
 
   /**
@@ -227,7 +262,7 @@ public final class FakeDependency<T> {
     return "FakeDependency[" + mode + ", calls=" + size() + "]";
   }
 
-  private Reply<T> replyFor(long index) {
+  private Reply<? extends T> replyFor(long index) {
     if (!rated.isEmpty()) {
       double roll = SeededDraws.unit(seed, index, 1);
       for (int i = 0; i < cumulativeRates.length - 1; i++) {
@@ -316,10 +351,10 @@ public final class FakeDependency<T> {
   public static final class Builder<T> {
     private TimeSource time = TimeSource.system();
     private @Nullable Long seed;
-    private final List<Reply<T>> script = new ArrayList<>();
-    private @Nullable Reply<T> otherwise;
+    private final List<Reply<? extends T>> script = new ArrayList<>();
+    private @Nullable Reply<? extends T> otherwise;
     private final List<Double> rates = new ArrayList<>();
-    private final List<Reply<T>> rated = new ArrayList<>();
+    private final List<Reply<? extends T>> rated = new ArrayList<>();
 
     private Builder() {}
 
@@ -358,10 +393,23 @@ public final class FakeDependency<T> {
      */
     @SafeVarargs
     @SuppressWarnings("varargs") // List.of copies the array at once
-    public final Builder<T> script(Reply<T>... replies) {
+    public final Builder<T> script(Reply<? extends T>... replies) {
       Objects.requireNonNull(replies, "replies");
-      requireArgument(replies.length > 0, "replies must hold at least one reply");
-      script.addAll(List.of(replies));
+      return script(List.of(replies));
+    }
+
+    /**
+     * Appends replies to the script, in the list's order: for a script built elsewhere or generated.
+     *
+     * @param replies the replies, at least one
+     * @return this builder
+     * @throws IllegalArgumentException if {@code replies} is empty
+     * @throws NullPointerException if {@code replies} or one of them is null
+     */
+    public Builder<T> script(List<? extends Reply<? extends T>> replies) {
+      List<? extends Reply<? extends T>> copy = List.copyOf(Objects.requireNonNull(replies, "replies"));
+      requireArgument(!copy.isEmpty(), "replies must hold at least one reply");
+      script.addAll(copy);
       return this;
     }
 
@@ -374,7 +422,7 @@ public final class FakeDependency<T> {
      * @return this builder
      * @throws NullPointerException if {@code reply} is null
      */
-    public Builder<T> otherwise(Reply<T> reply) {
+    public Builder<T> otherwise(Reply<? extends T> reply) {
       this.otherwise = Objects.requireNonNull(reply, "reply");
       return this;
     }
@@ -389,7 +437,7 @@ public final class FakeDependency<T> {
      * @throws IllegalArgumentException if {@code rate} is outside [0, 1] or NaN
      * @throws NullPointerException if {@code reply} is null
      */
-    public Builder<T> rate(double rate, Reply<T> reply) {
+    public Builder<T> rate(double rate, Reply<? extends T> reply) {
       requireArgument(rate >= 0 && rate <= 1, "rate must be in [0, 1], was %s", rate);
       rated.add(Objects.requireNonNull(reply, "reply"));
       rates.add(rate);

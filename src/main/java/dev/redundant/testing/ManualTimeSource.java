@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -37,11 +38,17 @@ import java.util.concurrent.locks.LockSupport;
  * for a count. A thread is <em>settled</em> when it waits on this clock for a deadline that has not come,
  * or is blocked elsewhere ({@link Thread.State#WAITING}, {@link Thread.State#TIMED_WAITING} or {@link
  * Thread.State#BLOCKED}), or has terminated. {@link #advanceAndAwaitParked(Duration)} advances the clock,
- * then waits until no thread waits on it for a deadline that has come and every thread that has ever
- * waited on it is settled: everything that came due has run and parked again. Limits of that contract:
- * a thread that has never waited on this clock (an attempt started just now) is not waited for, so wait
- * for it with the fake's own helpers or {@link #awaitWaiters(int)}; and a thread that blocks for a moment
- * on a lock counts as settled during that moment.
+ * then waits until no thread waits on it for a deadline that has come and every other thread that has
+ * waited on it is settled: everything that came due has run and parked again. The thread that calls a
+ * waiting helper is never waited for, so a test thread that made a synchronous call on this clock (and
+ * so waited on it) can advance and wait after it. Limits of that contract: a thread that has never
+ * waited on this clock (an attempt started just now) is not waited for, so wait for it with the fake's
+ * own helpers or {@link #awaitWaiters(int)}; and a thread that blocks for a moment on a lock counts as
+ * settled during that moment.
+ *
+ * <p>The clock forgets a thread once it has terminated: it looks for such threads whenever the number of
+ * threads it tracks has doubled since it last looked, so a long simulation that only calls {@link
+ * #advance(Duration)} holds about as many threads as are alive, not every thread that ever waited.
  *
  * <p>Every waiting helper takes a timeout (or uses {@link #DEFAULT_TIMEOUT}) and, when it elapses, throws
  * an {@link AssertionError} that says what was awaited and what was seen. The timeout is measured on
@@ -57,12 +64,21 @@ public final class ManualTimeSource implements TimeSource {
   /** How long the waiting helpers without a timeout parameter wait at most: 10 seconds. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
+  /**
+   * A new thread makes the clock forget the threads that have ended once it tracks more than this many
+   * (and twice as many as after the last such pruning): the set stays within about twice the live
+   * threads, or this, at an amortized constant cost per thread.
+   */
+  static final int PRUNE_FLOOR = 64;
+
   private final long startNanos;
   private final AtomicLong nanos;
   /** The threads inside {@link #parkUntil(long)}, each with the deadline it waits for. */
   private final Map<Thread, Long> waiting = new ConcurrentHashMap<>();
-  /** Every thread that has ever waited on this clock and was alive when last looked at. */
-  private final Map<Thread, Boolean> users = new ConcurrentHashMap<>();
+  /** Every thread that has waited on this clock and was alive when last looked at. */
+  private final Set<Thread> users = ConcurrentHashMap.newKeySet();
+  /** When {@link #users} grows past this, the threads that have ended are forgotten. */
+  private volatile int pruneAbove = PRUNE_FLOOR;
   /** Signalled whenever a thread starts or stops waiting on this clock, and on every advance. */
   private final Signal signal = new Signal();
 
@@ -115,8 +131,8 @@ public final class ManualTimeSource implements TimeSource {
 
   /**
    * Advances the clock, then waits until everything that came due has run and parked again: until no
-   * thread waits on this clock for a deadline that has come, and every thread that has ever waited on
-   * it is settled (see the class comment for the definition and its limits).
+   * thread waits on this clock for a deadline that has come, and every thread that has waited on it,
+   * except the calling thread, is settled (see the class comment for the definition and its limits).
    *
    * @param duration how far to move, zero or positive
    * @param timeout how long to wait at most, positive
@@ -141,8 +157,8 @@ public final class ManualTimeSource implements TimeSource {
   }
 
   /**
-   * Waits, without moving the clock, until every thread that has ever waited on this clock is settled
-   * and none waits for a deadline that has come.
+   * Waits, without moving the clock, until every thread that has waited on this clock, except the
+   * calling thread, is settled and none waits for a deadline that has come.
    *
    * @param timeout how long to wait at most, positive
    * @throws AssertionError if the timeout elapses first, naming the threads not yet settled
@@ -206,7 +222,9 @@ public final class ManualTimeSource implements TimeSource {
   @Override
   public void parkUntil(long deadlineNanos) {
     Thread me = Thread.currentThread();
-    users.put(me, Boolean.TRUE);
+    if (users.add(me)) {
+      forgetEndedThreadsIfGrown();
+    }
     waiting.put(me, deadlineNanos);
     signal.changed();
     try {
@@ -230,11 +248,29 @@ public final class ManualTimeSource implements TimeSource {
     return waiting.size();
   }
 
+  /** How many threads the clock tracks for the waiting helpers now: for tests of the pruning. */
+  int trackedThreads() {
+    return users.size();
+  }
+
+  /**
+   * Forgets the threads that have ended once the tracked set has doubled since the last time (and holds
+   * more than {@link #PRUNE_FLOOR}), so the set stays about twice the live threads at an amortized
+   * constant cost. Concurrent callers may both prune: harmless.
+   */
+  private void forgetEndedThreadsIfGrown() {
+    if (users.size() > pruneAbove) {
+      users.removeIf(thread -> !thread.isAlive());
+      pruneAbove = Math.max(PRUNE_FLOOR, 2 * users.size());
+    }
+  }
+
   @Override
   public String toString() {
     return "ManualTimeSource[" + elapsed() + ", " + waiting.size() + " waiting]";
   }
 
+  /** Whether everything due has run and parked again; the calling thread is never waited for. */
   private boolean everythingSettled() {
     long now = nanos.get();
     for (Map.Entry<Thread, Long> w : waiting.entrySet()) {
@@ -242,8 +278,9 @@ public final class ManualTimeSource implements TimeSource {
         return false;
       }
     }
-    for (Thread user : users.keySet()) {
-      if (!isSettled(user, now)) {
+    Thread me = Thread.currentThread();
+    for (Thread user : users) {
+      if (user != me && !isSettled(user, now)) {
         return false;
       }
     }
@@ -268,8 +305,9 @@ public final class ManualTimeSource implements TimeSource {
   private String describeUnsettled() {
     long now = nanos.get();
     List<String> running = new ArrayList<>();
-    for (Thread user : users.keySet()) {
-      if (!isSettled(user, now)) {
+    Thread me = Thread.currentThread();
+    for (Thread user : users) {
+      if (user != me && !isSettled(user, now)) {
         Long deadline = waiting.get(user);
         running.add(user + (deadline != null
             ? " waiting on the clock for a deadline that has come, " + since(deadline)

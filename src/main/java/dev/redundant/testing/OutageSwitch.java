@@ -1,6 +1,5 @@
 package dev.redundant.testing;
 
-import static dev.redundant.internal.Checks.requireArgument;
 import static java.util.Objects.requireNonNull;
 
 import dev.redundant.TimeSource;
@@ -54,7 +53,7 @@ public final class OutageSwitch {
 
   private OutageSwitch(Builder builder) {
     this.time = builder.time;
-    this.failureLatencyNanos = builder.failureLatency.toNanos();
+    this.failureLatencyNanos = builder.failureLatencyNanos;
   }
 
   /**
@@ -135,7 +134,7 @@ public final class OutageSwitch {
   /** Configures an {@link OutageSwitch}. Each setter checks its argument at once. Not thread-safe. */
   public static final class Builder {
     private TimeSource time = TimeSource.system();
-    private Duration failureLatency = Duration.ofMillis(1);
+    private long failureLatencyNanos = Duration.ofMillis(1).toNanos();
 
     private Builder() {}
 
@@ -154,15 +153,14 @@ public final class OutageSwitch {
     /**
      * Sets how long a call takes to fail while {@linkplain State#FAILING failing}.
      *
-     * @param latency zero or positive; default 1 ms
+     * @param latency zero or positive, at most about 292 years (a long of nanoseconds); default 1 ms
      * @return this builder
      * @throws NullPointerException if {@code latency} is null
-     * @throws IllegalArgumentException if {@code latency} is negative
+     * @throws IllegalArgumentException if {@code latency} is negative or does not fit in a long of
+     *     nanoseconds
      */
     public Builder failureLatency(Duration latency) {
-      requireNonNull(latency, "failureLatency");
-      requireArgument(!latency.isNegative(), "failureLatency must not be negative, was %s", latency);
-      this.failureLatency = latency;
+      this.failureLatencyNanos = Durations.nonNegativeNanos("failureLatency", latency);
       return this;
     }
 

@@ -19,7 +19,8 @@ import java.time.Duration;
  *
  * @param latency the latency of a successful call
  * @param failureRate the probability that a call fails, 0 to 1
- * @param failureLatency how long a failing call takes before it throws, zero or positive
+ * @param failureLatency how long a failing call takes before it throws, zero or positive, at most about
+ *     292 years (a long of nanoseconds)
  */
 public record ReplicaProfile(LatencyDistribution latency, double failureRate, Duration failureLatency) {
 
@@ -28,14 +29,13 @@ public record ReplicaProfile(LatencyDistribution latency, double failureRate, Du
    *
    * @throws NullPointerException if {@code latency} or {@code failureLatency} is null
    * @throws IllegalArgumentException if {@code failureRate} is not between 0 and 1 or
-   *     {@code failureLatency} is negative
+   *     {@code failureLatency} is negative or does not fit in a long of nanoseconds
    */
   public ReplicaProfile {
     requireNonNull(latency, "latency");
     requireArgument(failureRate >= 0 && failureRate <= 1, "failureRate must be between 0 and 1, was %s",
         failureRate);
-    requireNonNull(failureLatency, "failureLatency");
-    requireArgument(!failureLatency.isNegative(), "failureLatency must not be negative, was %s", failureLatency);
+    Durations.nonNegativeNanos("failureLatency", failureLatency);
   }
 
   /**
@@ -64,14 +64,14 @@ public record ReplicaProfile(LatencyDistribution latency, double failureRate, Du
   /**
    * Returns this profile with another failure latency.
    *
-   * @param latency how long a failing call takes, zero or positive
+   * @param latency how long a failing call takes, zero or positive, at most about 292 years
    * @return the new profile
    * @throws NullPointerException if {@code latency} is null
-   * @throws IllegalArgumentException if {@code latency} is negative
+   * @throws IllegalArgumentException if {@code latency} is negative or does not fit in a long of
+   *     nanoseconds
    */
   public ReplicaProfile withFailureLatency(Duration latency) {
-    requireNonNull(latency, "latency");
-    requireArgument(!latency.isNegative(), "latency must not be negative, was %s", latency);
+    Durations.nonNegativeNanos("latency", latency);
     return new ReplicaProfile(this.latency, failureRate, latency);
   }
 }

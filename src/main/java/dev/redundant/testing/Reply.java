@@ -14,9 +14,16 @@ import org.jspecify.annotations.Nullable;
  * {@snippet :
  * Reply<Quote> slowQuote = Reply.value(quote).after(Duration.ofMillis(300));
  * Reply<Quote> down = Reply.failure(new ConnectException("down"));
+ * Reply<Quote> slowDown = Reply.failure(new ConnectException("down"), Duration.ofMillis(300));
  * Reply<Quote> fresh = Reply.valueFrom(call -> new Quote("ACME", 100 + call)); // per call index
- * Reply<Quote> stuck = Reply.<Quote>value(quote).afterLatch(gate).ignoringInterrupts();
+ * Reply<Quote> stuck = Reply.value(quote).afterLatch(gate).ignoringInterrupts();
  * }
+ *
+ * <p><b>Types.</b> A factory takes its type from its value, or else from where it is used: {@code
+ * Reply.failure(e)} and {@code Reply.hang()} fit wherever a {@code Reply<Quote>} is expected. A method
+ * called on a failure's result cannot tell Java the type, so {@code Reply.failure(e).after(d)} is a
+ * {@code Reply<Object>}: write {@link #failure(Throwable, Duration) Reply.failure(e, d)}, or {@code
+ * Reply.<Quote>failure(e).after(d)}.
  *
  * <p>A reply is immutable and may be shared between fakes and calls: the same failure instance is thrown
  * by every call that performs {@link #failure(Throwable)} (the kit never modifies it); use {@link
@@ -88,6 +95,33 @@ public final class Reply<T> {
   public static <T> Reply<T> failure(Throwable failure) {
     Objects.requireNonNull(failure, "failure");
     return new Reply<>("failure(" + failure.getClass().getSimpleName() + ")", null, call -> failure,
+        0, 0, null, false);
+  }
+
+  /**
+   * The call throws {@code failure}, as is, after {@code latency} on the fake's clock: {@code
+   * failure(failure).after(latency)} in one expression, so that it takes its type from where it is used.
+   *
+   * @param failure the throwable to throw
+   * @param latency the latency, zero or positive
+   * @param <T> the value type
+   * @return the reply
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code latency} is negative or too large for a long of nanos
+   */
+  public static <T> Reply<T> failure(Throwable failure, Duration latency) {
+    Reply<T> reply = failure(failure);
+    Durations.nonNegativeNanos("latency", latency);
+    return reply.after(latency);
+  }
+
+  /**
+   * The call throws an {@link AssertionError} saying that it should not have been made: for {@link
+   * FakeDependency#neverCalled()}.
+   */
+  static <T> Reply<T> neverCalled() {
+    return new Reply<>("neverCalled()", null,
+        call -> new AssertionError("this fake must never be called, but call " + call + " was made"),
         0, 0, null, false);
   }
 

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.redundant.Hedge;
 import dev.redundant.testing.CallRecord.Outcome;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -80,6 +83,68 @@ class FakeDependencyTest {
     assertThat(quotes.calls()).containsExactly(
         new CallRecord<>(0, Duration.ZERO, Duration.ZERO, Outcome.FAILED, null, down),
         new CallRecord<>(1, Duration.ZERO, Duration.ofMillis(300), Outcome.SUCCEEDED, acme, null));
+  }
+
+  /**
+   * Issue 14 §4: the common forms compile without a type witness (this file compiling is the test): a
+   * typed builder, a failure with its latency, a script from a list, and a fake that must not be called.
+   */
+  @Test
+  void theCommonFormsNeedNoTypeWitness() throws Exception {
+    Quote acme = new Quote("ACME", 101);
+    ConnectException down = new ConnectException("down");
+    FakeDependency<Quote> quotes = FakeDependency.builder(Quote.class).timeSource(time)
+        .script(Reply.failure(down, Duration.ofMillis(5)), Reply.value(acme))
+        .otherwise(Reply.hang())
+        .build();
+    List<Reply<Quote>> generated = List.of(Reply.value(acme), Reply.failure(down));
+    FakeDependency<Quote> fromList = FakeDependency.builder(Quote.class).script(generated).build();
+    Reply<Quote> slowDown = Reply.failure(down, Duration.ofMillis(5));
+
+    Running<Quote> first = start(quotes, true);
+    time.awaitParkedUntil(Duration.ofMillis(5));
+    time.advance(Duration.ofMillis(5));
+    assertThat(first.failure()).isSameAs(down);
+    assertThat(quotes.record(0).end()).isEqualTo(Duration.ofMillis(5));
+    assertThat(quotes.call()).isSameAs(acme);
+    assertThat(fromList.call()).isSameAs(acme);
+    assertThatThrownBy(fromList::call).isSameAs(down);
+    assertThat(slowDown).hasToString("failure(ConnectException).after(PT0.005S)");
+  }
+
+  @Test
+  void aScriptFromAListIsCopiedAndChecked() throws Exception {
+    List<Reply<String>> replies = new ArrayList<>(List.of(Reply.value("a")));
+    FakeDependency<String> fake = FakeDependency.builder(String.class).script(replies)
+        .script(Reply.value("b")).build();
+    replies.add(Reply.value("not in the script"));
+
+    assertThat(fake.call()).isEqualTo("a");
+    assertThat(fake.call()).isEqualTo("b");
+    assertThatThrownBy(fake::call).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("the script ran out");
+    assertThatThrownBy(() -> FakeDependency.builder(String.class).script(List.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("replies must hold at least one reply");
+    assertThatThrownBy(() -> FakeDependency.builder(String.class).script((List<Reply<String>>) null))
+        .isInstanceOf(NullPointerException.class).hasMessage("replies");
+    assertThatThrownBy(() -> FakeDependency.builder(null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("type");
+    assertThatThrownBy(() -> Reply.failure(new IOException("x"), Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("latency must not be negative, was PT-0.001S");
+  }
+
+  /** Issue 14 §4: a fake that must never be called fails the call, and so the test, when it is. */
+  @Test
+  void aFakeThatMustNeverBeCalledFailsTheHedgedCallThatCallsIt() throws Exception {
+    FakeDependency<Quote> untouched = FakeDependency.neverCalled();
+    Hedge<Quote> hedge = Hedge.builder().maxAttempts(3).noHedging().build();
+
+    assertThat(untouched.calls()).isEmpty();
+    assertThatThrownBy(() -> hedge.call(untouched::call))
+        .isExactlyInstanceOf(AssertionError.class)
+        .hasMessage("this fake must never be called, but call 0 was made");
+    assertThat(untouched.calls()).singleElement().extracting(CallRecord::outcome).isEqualTo(Outcome.FAILED);
+    assertThat(untouched).hasToString("FakeDependency[script=[], otherwise=neverCalled(), calls=1]");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.redundant.Hedge;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -196,6 +197,64 @@ class ManualTimeSourceTest {
     gate.countDown();
     t.join();
     time.awaitSettled(Duration.ofSeconds(10));
+  }
+
+  /**
+   * Issue 14 §3.2: the thread that asks to wait is never waited for, though it once waited on the clock
+   * itself. Settled at once, so the short timeout only bounds how long the broken version takes to fail.
+   */
+  @Test
+  void theWaitingThreadDoesNotWaitForItselfThoughItOnceWaitedOnTheClock() {
+    ManualTimeSource time = new ManualTimeSource();
+    time.parkUntil(time.nanoTime()); // due already: returns at once, but this thread has now used the clock
+
+    time.awaitSettled(SHORT);
+    time.advanceAndAwaitParked(Duration.ofSeconds(1), SHORT);
+
+    assertThat(time.elapsed()).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  /** Issue 14 §3.2 as reported: a test thread that made one synchronous hedged call, then advances. */
+  @Test
+  void aTestThreadThatMadeASynchronousCallCanAdvanceAndAwaitAfterIt() throws Exception {
+    ManualTimeSource time = new ManualTimeSource();
+    FakeDependency<String> fake = FakeDependency.<String>builder().timeSource(time)
+        .script(Reply.value("slow").after(Duration.ofSeconds(1))).build();
+    Hedge<String> hedge = Hedge.<String>builder().maxAttempts(2).delay(Duration.ofSeconds(5))
+        .timeSource(time).build();
+    Thread caller = Thread.currentThread();
+    Thread advancer = Thread.ofPlatform().daemon().start(() -> {
+      try {
+        time.awaitParkedUntil(Duration.ofSeconds(5)); // the caller, on this clock, waits for the hedge
+        time.awaitParkedUntil(Duration.ofSeconds(1)); // the attempt waits out its latency
+        time.advance(Duration.ofSeconds(1));
+      } catch (Throwable t) {
+        caller.interrupt(); // ends the call with InterruptedException rather than hanging the test
+        throw t;
+      }
+    });
+
+    assertThat(hedge.call(fake::call)).isEqualTo("slow"); // this thread has parked on the clock
+    advancer.join();
+    time.advanceAndAwaitParked(Duration.ofSeconds(1));
+
+    assertThat(time.elapsed()).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  /**
+   * Issue 14 §3.5: a thread that has ended is forgotten, so a long simulation that only advances the
+   * clock does not hold every thread that ever waited on it.
+   */
+  @Test
+  void threadsThatHaveEndedAreForgotten() throws Exception {
+    ManualTimeSource time = new ManualTimeSource();
+    for (int i = 0; i < 1_000; i++) {
+      Thread.ofVirtual().start(() -> time.parkUntil(time.nanoTime())).join();
+      time.advance(Duration.ofMillis(1));
+    }
+
+    // each registration of a new thread prunes the ended ones once there are more than the floor
+    assertThat(time.trackedThreads()).isBetween(1, ManualTimeSource.PRUNE_FLOOR + 1);
   }
 
   @Test

@@ -66,6 +66,16 @@ class OutageSwitchTest {
     assertThat(outage.hung()).isEqualTo(1);
   }
 
+  /** Issue 14 §3.6: refused when set, not by an ArithmeticException from build() or pass(). */
+  @Test
+  void aFailureLatencyTooLongForALongOfNanosecondsIsRefusedWhenSet() {
+    assertThatThrownBy(() -> OutageSwitch.builder().failureLatency(Duration.ofDays(300 * 365L)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("failureLatency must fit in a long of nanoseconds, was PT2628000H");
+    OutageSwitch longest = OutageSwitch.builder().failureLatency(Duration.ofNanos(Long.MAX_VALUE)).build();
+    assertThat(longest.state()).isEqualTo(State.UP);
+  }
+
   @Test
   void aNegativeFailureLatencyIsRejected() {
     assertThatThrownBy(() -> OutageSwitch.builder().failureLatency(Duration.ofMillis(-1)))

@@ -152,6 +152,20 @@ class ReplicaSetTest {
     assertThatThrownBy(() -> fixed(1).withFailureLatency(Duration.ofMillis(-1))).hasMessageContaining("latency");
   }
 
+  /** Issue 14 §3.6: refused when set, not by an ArithmeticException from call(). */
+  @Test
+  void aFailureLatencyTooLongForALongOfNanosecondsIsRefusedWhenSet() {
+    Duration tooLong = Duration.ofDays(300 * 365L);
+    assertThatThrownBy(() -> fixed(1).withFailureLatency(tooLong))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("latency must fit in a long of nanoseconds, was PT2628000H");
+    assertThatThrownBy(() -> new ReplicaProfile(LatencyDistribution.fixed(Duration.ofMillis(1)), 1, tooLong))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("failureLatency must fit in a long of nanoseconds, was PT2628000H");
+    assertThat(fixed(1).withFailureLatency(Duration.ofNanos(Long.MAX_VALUE)).failureLatency())
+        .isEqualTo(Duration.ofNanos(Long.MAX_VALUE));
+  }
+
   @Test
   void nothingWaitsAfterTheCallsEnd() {
     ReplicaSet replicas = ReplicaSet.builder().replica(fixed(10)).timeSource(time).build();

@@ -3,6 +3,7 @@ package dev.redundant.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Random;
@@ -25,6 +26,37 @@ class LatencyChartTest {
     BufferedImage image = ImageIO.read(png.toFile());
     assertThat(image.getWidth()).isEqualTo(900);
     assertThat(image.getHeight()).isEqualTo(560);
+  }
+
+  /** Issue 14 §4: the time axis is labelled at 1, 2 and 5 of each decade, not at the decades only. */
+  @Test
+  void theTimeAxisIsLabelledAtOneTwoAndFivePerDecade() {
+    assertThat(LatencyChart.oneTwoFiveTicks(0.1 / 1.05, 10 * 1.05))
+        .containsExactly(0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0);
+    assertThat(LatencyChart.oneTwoFiveTicks(0.15, 40)).containsExactly(0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0);
+  }
+
+  /**
+   * Issue 14 §4: the experiment's five strategies get colours told apart at a glance: any two differ in
+   * hue by 30 degrees or more, or one is black (the vermillion and orange of series 0 and 4 did not).
+   */
+  @Test
+  void theFiveStrategiesColoursDifferInHue() {
+    for (int i = 0; i < 5; i++) {
+      for (int j = i + 1; j < 5; j++) {
+        float[] a = hsb(LatencyChart.seriesColour(i));
+        float[] b = hsb(LatencyChart.seriesColour(j));
+        boolean achromatic = a[1] < 0.1 || a[2] < 0.1 || b[1] < 0.1 || b[2] < 0.1;
+        double hues = Math.abs(a[0] - b[0]) * 360;
+        assertThat(achromatic || Math.min(hues, 360 - hues) >= 30)
+            .as("series %s and %s: %s vs %s", i, j, LatencyChart.seriesColour(i), LatencyChart.seriesColour(j))
+            .isTrue();
+      }
+    }
+  }
+
+  private static float[] hsb(Color c) {
+    return Color.RGBtoHSB(c.getRed(), c.getGreen(), c.getBlue(), null);
   }
 
   @Test

@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param fastMax longest fast answer, before scaling, at least {@code fastMin}
  * @param slowMin shortest slow answer, before scaling
  * @param slowMax longest slow answer, before scaling, at least {@code slowMin}
- * @param timeScale factor applied to every latency, in (0, 1]
+ * @param timeScale factor applied to every latency, in (0, 1]; every latency, once scaled, must fit in an
+ *     {@code int} of milliseconds (about 24 days), WireMock's unit
  */
 public record ReplicaProfile(double failureRate, double resetShare, double slowRate, Duration fastMin,
     Duration fastMax, Duration slowMin, Duration slowMax, double timeScale) {
@@ -25,7 +26,8 @@ public record ReplicaProfile(double failureRate, double resetShare, double slowR
   /**
    * Validates the profile.
    *
-   * @throws IllegalArgumentException naming the parameter that is out of bounds
+   * @throws IllegalArgumentException naming the parameter that is out of bounds, a latency that does not
+   *     fit in a long of nanoseconds among them
    * @throws NullPointerException if a duration is null
    */
   public ReplicaProfile {
@@ -36,11 +38,11 @@ public record ReplicaProfile(double failureRate, double resetShare, double slowR
       throw new IllegalArgumentException(
           "failureRate + slowRate must be at most 1, was " + failureRate + " + " + slowRate);
     }
-    requireRange("fast", fastMin, fastMax);
-    requireRange("slow", slowMin, slowMax);
     if (!(timeScale > 0 && timeScale <= 1)) {
       throw new IllegalArgumentException("timeScale must be in (0, 1], was " + timeScale);
     }
+    requireRange("fast", fastMin, fastMax, timeScale);
+    requireRange("slow", slowMin, slowMax, timeScale);
   }
 
   /**
@@ -72,7 +74,11 @@ public record ReplicaProfile(double failureRate, double resetShare, double slowR
    * @return the scaled latency in milliseconds, at least 0
    */
   int scaledMillis(Duration unscaled) {
-    return (int) Math.round(unscaled.toNanos() * timeScale / 1e6);
+    return Math.toIntExact(scaledMillis(unscaled.toNanos(), timeScale));
+  }
+
+  private static long scaledMillis(long nanos, double timeScale) {
+    return Math.round(nanos * timeScale / 1e6);
   }
 
   private static void requireRate(String name, double rate) {
@@ -81,12 +87,28 @@ public record ReplicaProfile(double failureRate, double resetShare, double slowR
     }
   }
 
-  private static void requireRange(String name, Duration min, Duration max) {
+  private static void requireRange(String name, Duration min, Duration max, double timeScale) {
     Objects.requireNonNull(min, name + "Min");
     Objects.requireNonNull(max, name + "Max");
     if (min.isNegative() || max.compareTo(min) < 0) {
       throw new IllegalArgumentException(
           name + "Min must be >= 0 and " + name + "Max >= " + name + "Min, were " + min + " and " + max);
+    }
+    requireScaledMillis(name + "Min", min, timeScale);
+    requireScaledMillis(name + "Max", max, timeScale);
+  }
+
+  /** A latency WireMock can be told: a long of nanoseconds, and an int of milliseconds once scaled. */
+  private static void requireScaledMillis(String name, Duration latency, double timeScale) {
+    long nanos;
+    try {
+      nanos = latency.toNanos();
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException(name + " must fit in a long of nanoseconds, was " + latency, e);
+    }
+    if (scaledMillis(nanos, timeScale) > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(name + " must be at most " + Integer.MAX_VALUE + " ms once scaled by "
+          + timeScale + " (WireMock's delays are an int of milliseconds), was " + latency);
     }
   }
 }
