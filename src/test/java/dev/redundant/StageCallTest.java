@@ -111,12 +111,10 @@ class StageCallTest {
     Stages stages = new Stages();
     CompletableFuture<String> call = hedge.callStage(stages);
     stages.get(0).completeExceptionally(new CompletionException(new IOException("first down")));
-    stages.get(1).completeExceptionally(new IOException("second down"));
-    time.awaitParkedUntil(Duration.ofSeconds(1));
-    time.advance(Duration.ofSeconds(1)); // the hedge delay counts from the latest start
+    stages.get(1).completeExceptionally(new IOException("second down")); // each failure fails over at once
     stages.get(2);
     time.awaitParkedUntil(Duration.ofSeconds(5));
-    time.advance(Duration.ofSeconds(4));
+    time.advance(Duration.ofSeconds(5));
 
     Throwable failure = Callers.failureOf(call);
     assertThat(failure).isInstanceOf(HedgeTimeoutException.class);

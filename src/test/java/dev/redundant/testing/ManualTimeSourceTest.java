@@ -49,7 +49,7 @@ class ManualTimeSourceTest {
         .until(() -> thread.getState() == Thread.State.WAITING);
   }
 
-  /** Issue 7 §1: with an origin near the end of the long range, deadlines past the wrap still wait. */
+  /** With an origin near the end of the long range, deadlines past the wrap still wait. */
   @ParameterizedTest
   @ValueSource(longs = {0, -1, 1, Long.MAX_VALUE, Long.MAX_VALUE - 50 * MS, Long.MAX_VALUE - 1,
       Long.MIN_VALUE, Long.MIN_VALUE + 50 * MS, Long.MIN_VALUE - 50 * MS})
