@@ -20,6 +20,25 @@ import java.util.function.Consumer;
  *     .build();
  * }</pre>
  *
+ * <p><b>Order of a call's events</b>, on every path (a winner, failures, timeouts, fatal failures, a
+ * refused hedge or failover, a cancelled call, attempts that return a stage):
+ * <ul>
+ * <li>{@link #onAttemptStarted} comes first for its attempt, before anything can end it;
+ *     {@link #onHedgeStarted} follows it for a hedge. The first attempt is announced before any hedge
+ *     that starts with it is asked for, so an {@link #onAttemptSkipped} of the call's start follows the
+ *     first attempt's {@code onAttemptStarted}.</li>
+ * <li>Each attempt then gets at most one of {@link #onAttemptSucceeded} (the winner),
+ *     {@link #onAttemptFailed} or {@link #onAttemptCancelled}.</li>
+ * <li>{@link #onCallFinished} comes last, once, after every other event of the call, including a
+ *     failure reported by an attempt that failed just as another won.</li>
+ * <li>Events of different attempts may arrive in any order between these bounds, from different threads.</li>
+ * </ul>
+ *
+ * <p><b>Events and the caller:</b> the call's counts ({@link Hedge#statistics()}), the budget's deposit
+ * and the adaptive delay's record are updated before the caller sees the outcome. Listener events are
+ * sent after: {@code onAttemptSucceeded} and {@code onCallFinished} may arrive after {@code call}
+ * returned (or the future completed). A test that counts events waits for {@code onCallFinished}.
+ *
  * <p><b>Threads:</b> each method runs on the thread where the event happens (an attempt's thread, the
  * caller's thread, or the call's timer thread), possibly on several threads at once. Methods must be quick
  * and must not block. An exception a method throws is logged at warn level and otherwise ignored.
@@ -30,7 +49,8 @@ import java.util.function.Consumer;
 public interface HedgeListener {
 
   /**
-   * An attempt was started (handed to the executor). Called before its task runs.
+   * An attempt was started (handed to the executor, or for a {@link StageTask} invoked). Called before
+   * its task runs.
    *
    * @param attempt the attempt
    */
@@ -62,7 +82,8 @@ public interface HedgeListener {
   default void onAttemptFailed(Attempt attempt, AttemptReport report) {}
 
   /**
-   * An attempt still running when the call ended was cancelled (its thread interrupted).
+   * An attempt still running when the call ended was cancelled: its thread interrupted, or for a
+   * {@link StageTask} its stage cancelled.
    *
    * @param attempt the attempt
    */
