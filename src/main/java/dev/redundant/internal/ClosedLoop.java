@@ -15,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * <li>{@link #firstAttemptEnded} (attempt 0's outcome, which the delay is learnt from);</li>
  * <li>{@link #callEnded} (the call's: statistics, budget deposit).</li>
  * </ul>
- * It also counts the attempts a call starts ({@link #callStarted}, {@link #countLaunch}) for the statistics.
+ * It also counts the attempts a call starts ({@link #callStarted}, {@link #countLaunch}) for the statistics,
+ * and {@link #callStarted} / {@link #callEnded} bracket every call for the budget's count of calls in flight,
+ * from which its reserve grows.
  *
  * <p>The loop holds only per-policy state: {@code estimator} (adaptive delay), {@code budget} and
  * {@code counters} (statistics), each {@code null} when the policy does not use it, so that a policy pays
@@ -148,11 +150,15 @@ final class ClosedLoop {
 
   /**
    * Hook (d): the call was decided, once per call, on the deciding thread, after the losers were
-   * cancelled and the outcome delivered: counts it, and a success funds the budget.
+   * cancelled: counts it, ends its count in the budget's calls in flight, and a success funds the budget.
    *
    * @param winner the winning attempt, or null for a call without a winner
    */
   void callEnded(@Nullable AttemptRun winner) {
+    TokenBudget budget = this.budget;
+    if (budget != null) {
+      budget.callEnded(winner != null);
+    }
     HedgeCounters counters = this.counters;
     if (winner == null) {
       if (counters != null) {
@@ -160,16 +166,21 @@ final class ClosedLoop {
       }
       return;
     }
-    if (budget != null) {
-      budget.onSuccess();
-    }
     if (counters != null) {
       counters.callSucceeded(winner.isHedge());
     }
   }
 
-  /** Counts a call that starts with {@code together} attempts: its first and {@code together - 1} hedges. */
+  /**
+   * Counts a call that starts with {@code together} attempts: its first and {@code together - 1} hedges;
+   * the budget counts it in flight until {@link #callEnded}. Called once per call, before its first
+   * attempt starts.
+   */
   void callStarted(int together) {
+    TokenBudget budget = this.budget;
+    if (budget != null) {
+      budget.callStarted();
+    }
     HedgeCounters counters = this.counters;
     if (counters != null) {
       counters.callStarted();
