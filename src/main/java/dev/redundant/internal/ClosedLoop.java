@@ -138,8 +138,8 @@ final class ClosedLoop {
    */
   void firstAttemptEnded(Race<?> call, AttemptRun first, @Nullable Outcome how) {
     DelayEstimator estimator = this.estimator;
-    if (estimator == null) {
-      return;
+    if (estimator == null || !estimator.sampled()) {
+      return; // sampled before the clock is read, whatever the outcome: see DelayEstimator's sampling
     }
     if (how == null) {
       estimator.recordSuccess(Math.max(0, call.now() - first.startNanos));
