@@ -14,31 +14,46 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 
-/** Over any sequence of outcomes, a budget grants no more extra attempts than successes and time fund. */
+/**
+ * Over any sequence of outcomes, a budget grants no more extra attempts than successes, the reserve of
+ * the calls in flight and time fund.
+ */
 class HedgeBudgetProperties {
 
-  /** One thing that happens to a budget: a success, a hedge or failover asked for, or time passing. */
+  /**
+   * One thing that happens to a budget: a success (of a call in flight, or of one not counted), a hedge
+   * or failover asked for, time passing, a call starting or a call ending without success.
+   */
   record Event(int kind, int millis) {
     static final int SUCCESS = 0;
     static final int HEDGE = 1;
     static final int FAILOVER = 2;
     static final int TICK = 3;
+    static final int CALL_STARTED = 4;
+    static final int CALL_FAILED = 5;
   }
 
   @Provide
   Arbitrary<List<Event>> events() {
-    Arbitrary<Event> event = Arbitraries.integers().between(0, 3)
+    Arbitrary<Event> event = Arbitraries.integers().between(0, 5)
         .flatMap(kind -> Arbitraries.integers().between(0, 2000).map(ms -> new Event(kind, ms)));
     return event.list().ofMaxSize(400);
   }
 
+  /** A share the budget accepts: 0, or at least a millionth of a token. */
+  private static double share(double tokens) {
+    return tokens < 1e-6 ? 0 : tokens;
+  }
+
   @Property(tries = 300)
-  void extraAttemptsStayWithinWhatSuccessesAndTheMinimumRateFund(
+  void extraAttemptsStayWithinWhatSuccessesTheCallsInFlightAndTheMinimumRateFund(
       @ForAll("events") List<Event> events,
       @ForAll @DoubleRange(min = 0, max = 2) double hedgesPerSuccess,
       @ForAll @DoubleRange(min = 0, max = 2) double failoversPerSuccess,
       @ForAll @IntRange(min = 1, max = 20) int burst,
       @ForAll @DoubleRange(min = 0, max = 20) double minPerSecond) {
+    hedgesPerSuccess = share(hedgesPerSuccess);
+    failoversPerSuccess = share(failoversPerSuccess);
     ManualTimeSource time = new ManualTimeSource();
     TokenBudget tokens = HedgeBudget.builder().hedgesPerSuccess(hedgesPerSuccess)
         .failoversPerSuccess(failoversPerSuccess).burst(burst).minPerSecond(minPerSecond).timeSource(time)
@@ -47,11 +62,28 @@ class HedgeBudgetProperties {
     long hedges = 0;
     long failovers = 0;
     long elapsedMillis = 0;
+    long inFlight = 0;
+    long mostInFlight = 0;
     for (Event e : events) {
       switch (e.kind()) {
         case Event.SUCCESS -> {
-          tokens.onSuccess();
+          if (inFlight > 0) {
+            tokens.callEnded(true);
+            inFlight--;
+          } else {
+            tokens.onSuccess();
+          }
           successes++;
+        }
+        case Event.CALL_STARTED -> {
+          tokens.callStarted();
+          mostInFlight = Math.max(mostInFlight, ++inFlight);
+        }
+        case Event.CALL_FAILED -> {
+          if (inFlight > 0) {
+            tokens.callEnded(false);
+            inFlight--;
+          }
         }
         case Event.HEDGE -> hedges += tokens.tryHedge() ? 1 : 0;
         case Event.FAILOVER -> failovers += tokens.tryFailover() ? 1 : 0;
@@ -65,10 +97,13 @@ class HedgeBudgetProperties {
       if (minPerSecond == 0) {
         floor = 0;
       }
-      assertThat((double) hedges).isLessThanOrEqualTo(hedgesPerSuccess * successes + burst + floor + 1e-6);
-      assertThat((double) failovers).isLessThanOrEqualTo(failoversPerSuccess * successes + burst + floor + 1e-6);
+      // Each kind: what successes earned, plus the reserve at its largest (burst + share x calls in flight).
+      assertThat((double) hedges).isLessThanOrEqualTo(
+          hedgesPerSuccess * (successes + mostInFlight) + burst + floor + 1e-6);
+      assertThat((double) failovers).isLessThanOrEqualTo(
+          failoversPerSuccess * (successes + mostInFlight) + burst + floor + 1e-6);
       assertThat((double) hedges + failovers).isLessThanOrEqualTo(
-          (hedgesPerSuccess + failoversPerSuccess) * successes + 2 * burst + floor + 1e-6);
+          (hedgesPerSuccess + failoversPerSuccess) * (successes + mostInFlight) + 2 * burst + floor + 1e-6);
     }
   }
 
@@ -77,6 +112,7 @@ class HedgeBudgetProperties {
       @ForAll @IntRange(min = 1, max = 50) int burst,
       @ForAll @IntRange(min = 0, max = 200) int successes,
       @ForAll @DoubleRange(min = 0, max = 1) double hedgesPerSuccess) {
+    hedgesPerSuccess = share(hedgesPerSuccess);
     TokenBudget tokens = HedgeBudget.builder().hedgesPerSuccess(hedgesPerSuccess).burst(burst).minPerSecond(0)
         .timeSource(new ManualTimeSource()).build().tokens();
     long granted = 0;
@@ -87,7 +123,7 @@ class HedgeBudgetProperties {
     for (int i = 0; i < successes; i++) {
       tokens.onSuccess();
     }
-    long earned = Math.min(burst, (long) Math.floor(Math.round(hedgesPerSuccess * 1e6) * successes / 1e6));
+    long earned = Math.min(burst, (long) Math.floor(Math.round(hedgesPerSuccess * 1e9) * successes / 1e9));
     granted = 0;
     while (tokens.tryHedge()) {
       granted++;

@@ -2,6 +2,7 @@ package dev.redundant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.redundant.internal.Concurrently;
 import dev.redundant.internal.TokenBudget;
@@ -44,14 +45,33 @@ class HedgeBudgetTest {
   }
 
   @ParameterizedTest
-  @ValueSource(doubles = {-0.001, 100.001, Double.NaN, Double.POSITIVE_INFINITY})
+  @ValueSource(doubles = {-0.001, 100.001, Double.NaN, Double.POSITIVE_INFINITY, 4e-7, 9.99e-7, Double.MIN_VALUE})
   void perSuccessOutOfBounds(double tokens) {
     assertThatThrownBy(() -> HedgeBudget.builder().hedgesPerSuccess(tokens))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("hedgesPerSuccess must be between 0 and 100.0, was " + tokens);
+        .hasMessage("hedgesPerSuccess must be 0 or between 1.0E-6 and 100.0, was " + tokens);
     assertThatThrownBy(() -> HedgeBudget.builder().failoversPerSuccess(tokens))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("failoversPerSuccess must be between 0 and 100.0, was " + tokens);
+        .hasMessage("failoversPerSuccess must be 0 or between 1.0E-6 and 100.0, was " + tokens);
+  }
+
+  @Test
+  void aSmallShareIsEarnedAsSetNotRoundedToAMillionth() {
+    // Kept in millionths of a token, 1.5e-6 was rounded to 2e-6: a token after 500,000 successes, 33% early.
+    TokenBudget tokens = noMinRate().burst(1).hedgesPerSuccess(1.5e-6).build().tokens();
+    assertThat(tokens.tryHedge()).isTrue();
+    for (int i = 0; i < 666_666; i++) {
+      tokens.onSuccess(); // 0.999999 tokens
+    }
+    assertThat(tokens.tryHedge()).isFalse();
+    tokens.onSuccess();
+    assertThat(tokens.tryHedge()).isTrue();
+    TokenBudget smallest = noMinRate().burst(1).hedgesPerSuccess(1e-6).build().tokens();
+    assertThat(smallest.tryHedge()).isTrue();
+    for (int i = 0; i < 1_000_000; i++) {
+      smallest.onSuccess();
+    }
+    assertThat(smallest.tryHedge()).isTrue();
   }
 
   @ParameterizedTest
@@ -116,6 +136,57 @@ class HedgeBudgetTest {
   }
 
   @Test
+  void theReserveGrowsWithTheCallsInFlightBeforeAnySuccess() {
+    // A fixed reserve of 10 tokens: 300 concurrent calls to a dependency failing 20% of attempts need
+    // about 75 failovers before the first success, and a denied failover fails its call.
+    HedgeBudget budget = noMinRate().build();
+    TokenBudget tokens = budget.tokens();
+    for (int i = 0; i < 300; i++) {
+      tokens.callStarted();
+    }
+    assertThat(budget.callsInFlight()).isEqualTo(300);
+    assertThat(budget.failoverTokens()).isEqualTo(10 + 300 * 1.0);
+    assertThat(budget.hedgeTokens()).isCloseTo(10 + 300 * 0.1, within(1e-9));
+    int failovers = 0;
+    while (tokens.tryFailover()) {
+      failovers++;
+    }
+    assertThat(failovers).isEqualTo(310);
+    assertThat(grantHedges(tokens, 100)).isEqualTo(40);
+  }
+
+  @Test
+  void theReserveOfCallsThatEndWithoutSuccessStaysSpent() {
+    HedgeBudget budget = noMinRate().build();
+    TokenBudget tokens = budget.tokens();
+    for (int i = 0; i < 100; i++) {
+      tokens.callStarted();
+    }
+    assertThat(grantHedges(tokens, 100)).isEqualTo(20);
+    for (int i = 0; i < 100; i++) {
+      tokens.callEnded(false); // an outage: no call succeeds
+    }
+    assertThat(budget.callsInFlight()).isZero();
+    assertThat(budget.hedgeTokens()).isZero(); // 20 owed, a reserve of 10
+    for (int i = 0; i < 100; i++) {
+      tokens.callStarted(); // the next calls bring back only what the outage already spent
+    }
+    assertThat(grantHedges(tokens, 100)).isZero();
+    for (int i = 0; i < 100; i++) {
+      tokens.callEnded(true); // 100 successes pay 10 tokens back
+    }
+    assertThat(budget.hedgeTokens()).isCloseTo(0, within(1e-9));
+    for (int i = 0; i < 100; i++) {
+      tokens.onSuccess();
+    }
+    assertThat(budget.hedgeTokens()).isCloseTo(10, within(1e-9));
+    for (int i = 0; i < 1000; i++) {
+      tokens.onSuccess();
+    }
+    assertThat(budget.hedgeTokens()).isEqualTo(10.0); // not saved beyond the reserve
+  }
+
+  @Test
   void theMinimumRateRefillsWithTimeAndSavesUpOneSecond() {
     TokenBudget tokens = HedgeBudget.builder().burst(1).minPerSecond(2).timeSource(time).build().tokens();
     assertThat(grantHedges(tokens, 10)).isEqualTo(1 + 2); // the burst, then one second of the minimum rate
@@ -157,13 +228,22 @@ class HedgeBudgetTest {
     assertThat(granted.get() + shared.hedgeTokens()).isEqualTo(2.0 * perPolicy);
   }
 
-  /** Attempts per call of a simulated failover-only policy (max 5) at 200 calls/s against a failure rate. */
-  private double attemptsPerCall(HedgeBudget budget, double failureRate, int calls, int[] denied) {
+  /**
+   * Attempts per call of a simulated failover-only policy (max 5) at 200 calls/s against a failure rate,
+   * {@code concurrency} calls in flight at once (each in flight from its start until it ends).
+   */
+  private double attemptsPerCall(HedgeBudget budget, double failureRate, int calls, int concurrency,
+      int[] denied) {
     TokenBudget tokens = budget.tokens();
     SplittableRandom random = new SplittableRandom(42);
     long attempts = 0;
+    for (int i = 0; i < concurrency - 1; i++) {
+      tokens.callStarted();
+    }
     for (int call = 0; call < calls; call++) {
       time.advance(Duration.ofMillis(5));
+      tokens.callStarted();
+      boolean succeeded = false;
       for (int attempt = 0; attempt < 5; attempt++) {
         if (attempt > 0 && !tokens.tryFailover()) {
           denied[0]++;
@@ -171,25 +251,30 @@ class HedgeBudgetTest {
         }
         attempts++;
         if (random.nextDouble() >= failureRate) {
-          tokens.onSuccess();
+          succeeded = true;
           break;
         }
       }
+      tokens.callEnded(succeeded);
     }
     return (double) attempts / calls;
   }
 
-  @Test
-  void aFlakyDependencyKeepsItsFailoversAndADeadOneCostsAboutOneAttemptPerCall() {
+  @ParameterizedTest
+  @ValueSource(ints = {1, 100})
+  void aFlakyDependencyKeepsItsFailoversAndADeadOneCostsAboutOneAttemptPerCall(int concurrency) {
     int[] denied = new int[1];
-    double flaky = attemptsPerCall(HedgeBudget.builder().timeSource(time).build(), 0.2, 20_000, denied);
+    double flaky = attemptsPerCall(HedgeBudget.builder().timeSource(time).build(), 0.2, 20_000, concurrency,
+        denied);
     assertThat(denied[0]).isZero();
     assertThat(flaky).isBetween(1.2, 1.3); // 1 + 0.2 + 0.04 + ...
 
     denied[0] = 0;
-    double dead = attemptsPerCall(HedgeBudget.builder().timeSource(time).build(), 1.0, 20_000, denied);
-    // 20,000 calls in 100 s: the burst of 10 and 1 a second of minimum rate, about 1.0055 attempts per call.
-    assertThat(dead).isLessThanOrEqualTo(1 + (10 + 100 + 1) / 20_000.0);
-    assertThat(denied[0]).isGreaterThanOrEqualTo(20_000 - 111);
+    double dead = attemptsPerCall(HedgeBudget.builder().timeSource(time).build(), 1.0, 20_000, concurrency,
+        denied);
+    // 20,000 calls in 100 s: the reserve (10, plus 1 per call in flight) and 1 a second of minimum rate.
+    double reserve = 10 + concurrency;
+    assertThat(dead).isLessThanOrEqualTo(1 + (reserve + 100 + 1) / 20_000.0);
+    assertThat(denied[0]).isGreaterThanOrEqualTo(20_000 - (int) reserve - 101);
   }
 }

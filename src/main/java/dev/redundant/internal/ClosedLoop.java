@@ -15,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * <li>{@link #firstAttemptEnded} (attempt 0's outcome, which the delay is learnt from);</li>
  * <li>{@link #callEnded} (the call's: statistics, budget deposit).</li>
  * </ul>
- * It also counts the attempts a call starts ({@link #callStarted}, {@link #countLaunch}) for the statistics.
+ * It also counts the attempts a call starts ({@link #callStarted}, {@link #countLaunch}) for the statistics,
+ * and {@link #callStarted} / {@link #callEnded} bracket every call for the budget's count of calls in flight,
+ * from which its reserve grows.
  *
  * <p>The loop holds only per-policy state: {@code estimator} (adaptive delay), {@code budget} and
  * {@code counters} (statistics), each {@code null} when the policy does not use it, so that a policy pays
@@ -140,11 +142,13 @@ final class ClosedLoop {
   /**
    * Whether the end time of attempt {@code index}'s success is needed: the adaptive delay learns it.
    *
+   * @param call the call
    * @param index the attempt's index
-   * @return whether {@link #firstAttemptEnded} needs {@code endNanos}
+   * @return whether {@link #firstAttemptEnded} needs {@code endNanos}: not for a call whose first attempt
+   *     is not sampled, so that its clock is not read
    */
-  boolean needsEndTime(int index) {
-    return index == 0 && estimator != null;
+  boolean needsEndTime(Race<?> call, int index) {
+    return index == 0 && estimator != null && !call.firstAttemptRecordClaimed();
   }
 
   /**
@@ -160,7 +164,7 @@ final class ClosedLoop {
   void firstAttemptEnded(Race<?> call, AttemptRun run, @Nullable Outcome how, long endNanos) {
     DelayEstimator estimator = this.estimator;
     if (estimator == null || run.index() != 0 || !call.claimFirstAttemptRecord()) {
-      return;
+      return; // not attempt 0, recorded already, or not sampled (claimed at the call's start)
     }
     if (how == null) {
       estimator.recordSuccess(Math.max(0, endNanos - run.startNanos));
@@ -171,11 +175,16 @@ final class ClosedLoop {
 
   /**
    * Hook (d): the call was decided, once per call, on the deciding thread, after the losers were
-   * cancelled and before the outcome is handed out: counts it, and a success funds the budget.
+   * cancelled and before the outcome is handed out: counts it, ends its count in the budget's calls in
+   * flight, and a success funds the budget.
    *
    * @param winner the winning attempt, or null for a call without a winner
    */
   void callEnded(@Nullable AttemptRun winner) {
+    TokenBudget budget = this.budget;
+    if (budget != null) {
+      budget.callEnded(winner != null);
+    }
     HedgeCounters counters = this.counters;
     if (winner == null) {
       if (counters != null) {
@@ -183,16 +192,26 @@ final class ClosedLoop {
       }
       return;
     }
-    if (budget != null) {
-      budget.onSuccess();
-    }
     if (counters != null) {
       counters.callSucceeded(winner.isHedge());
     }
   }
 
-  /** Counts a call that starts; each hedge it starts with it is counted by {@link #countLaunch}. */
-  void callStarted() {
+  /**
+   * Counts a call that starts (each hedge it starts with is counted by {@link #countLaunch}); the budget
+   * counts it in flight until {@link #callEnded}; the adaptive delay decides whether to record its first
+   * attempt (sampling: decided before any clock read, whatever the outcome). Called once per call,
+   * before its first attempt starts.
+   */
+  void callStarted(Race<?> call) {
+    TokenBudget budget = this.budget;
+    if (budget != null) {
+      budget.callStarted();
+    }
+    DelayEstimator estimator = this.estimator;
+    if (estimator != null && !estimator.sampled()) {
+      call.skipFirstAttemptRecord();
+    }
     HedgeCounters counters = this.counters;
     if (counters != null) {
       counters.callStarted();

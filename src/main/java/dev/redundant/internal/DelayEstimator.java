@@ -3,11 +3,14 @@ package dev.redundant.internal;
 import dev.redundant.AdaptiveDelay;
 import dev.redundant.HedgeStatistics.DelayMode;
 import dev.redundant.HedgeStatistics.LatencyQuantiles;
+import dev.redundant.TimeSource;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntToLongFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Learns a policy's hedge delay from its first attempts, as {@link AdaptiveDelay} describes: the
@@ -17,10 +20,29 @@ import java.util.function.IntToLongFunction;
  * budget bounds the hedges: then the delay learnt before the outage), the policy's fixed delay during
  * warm-up, and the min/max clamps.
  *
+ * <p><b>The delay.</b> The quantile's bucket gives the longest duration the quantile may be; the delay is
+ * the next nanosecond: hedge once an attempt has run <em>longer</em> than the quantile. So it is never
+ * 0, and never below the clock's resolution as far as the clock has shown it: a first attempt shorter
+ * than one tick of a coarse (or manual) clock measures 0, and a quantile of 0 then means only "shorter
+ * than a tick", so the delay is at least the smallest positive duration the clock has measured for a
+ * first attempt (its bucket's upper bound; 1 ns if the clock never moved during one).
+ *
  * <p><b>Hot path.</b> {@link #recordSuccess(long)} and {@link #recordCensored()} are O(1), allocation-free
  * and lock-free. {@link #delayNanos(long)} and {@link #typicalSuccessNanos()} are volatile reads of values
  * recomputed every {@value #REFRESH_EVERY} records (and when warm-up ends), so they lag the latest
  * records by at most that many, plus the records made while a recomputation runs.
+ *
+ * <p><b>Sampling.</b> Recording every first attempt of a policy called a million times a second makes its
+ * callers contend for the window's shared sequence counter and counts, and read the clock once more per
+ * call. So a policy records a random one in {@code 2^k} of its first attempts ({@link #sampled()}, asked
+ * before the clock is read), {@code k} chosen at refreshes: a policy recording more than twice
+ * {@value #MAX_RECORDS_PER_SECOND} first attempts a second on its clock records about
+ * {@value #MAX_RECORDS_PER_SECOND} a second instead (between a quarter and twice that), so its window
+ * spans at least {@code window / 20,000} seconds of traffic; below that rate it records every first
+ * attempt, as before. The choice is made independently of
+ * the attempt's outcome, so the censored share and the quantile are unbiased. An estimator without a
+ * clock, or whose clock does not move between refreshes (a manual clock in a test), records every first
+ * attempt.
  *
  * <p><b>Thread safety:</b> thread-safe; any number of threads may record and read at once.
  */
@@ -35,6 +57,17 @@ public final class DelayEstimator {
   static final int RECENT = 2 * REFRESH_EVERY;
   /** Cached delay value meaning "warming up: use the fallback". */
   private static final long WARM_UP = -1;
+  /**
+   * The records a second a sampling policy aims at. It starts sampling above twice as many, and records
+   * every first attempt again below a quarter: a band wide enough that the noise of a rate judged over a
+   * few dozen records does not move the sampling back and forth.
+   */
+  static final long MAX_RECORDS_PER_SECOND = 10_000;
+  /** The lowest sampling rate: one in 2^MAX_SHIFT first attempts. */
+  static final int MAX_SHIFT = 16;
+  /** The rate is judged over at least this many records, or {@link #RATE_NANOS}, whichever comes first. */
+  private static final long RATE_RECORDS = 4 * REFRESH_EVERY;
+  private static final long RATE_NANOS = 1_000_000_000L;
 
   private final double quantile;
   private final int minSamples;
@@ -66,6 +99,19 @@ public final class DelayEstimator {
   /** Whether an outage of hangs keeps the delay learnt before it (a budget bounds the hedges) or stops hedging. */
   private final boolean holdThroughOutages;
   private volatile DelayMode mode = DelayMode.WARMING_UP;
+  /**
+   * The clock's resolution as far as first attempts have shown it: the upper bound of the lowest positive
+   * bucket of the latest window that had one, or 1 ns. The delay of a quantile of 0 ns. Read and written
+   * only by the thread holding {@link #refreshing}.
+   */
+  private long resolutionNanos = 1;
+  /** The clock the record rate is judged on, or null to record every first attempt. */
+  private final @Nullable TimeSource time;
+  /** One in 2^sampleShift first attempts is recorded; 0: all. Written only by the thread holding {@link #refreshing}. */
+  private volatile int sampleShift;
+  /** The clock reading and the records when the record rate was last judged; guarded by {@link #refreshing}. */
+  private long rateSinceNanos;
+  private long rateSinceRecorded = -1;
 
   /**
    * Creates an estimator with no samples, for a policy without a budget: an outage of hangs stops hedging.
@@ -73,7 +119,7 @@ public final class DelayEstimator {
    * @param settings the adaptive delay's settings
    */
   public DelayEstimator(AdaptiveDelay settings) {
-    this(settings, false);
+    this(settings, false, null);
   }
 
   /**
@@ -86,7 +132,20 @@ public final class DelayEstimator {
    *     recovers; without a budget, hedging stops instead
    */
   public DelayEstimator(AdaptiveDelay settings, boolean holdThroughOutages) {
+    this(settings, holdThroughOutages, null);
+  }
+
+  /**
+   * Creates an estimator with no samples that samples its first attempts above
+   * {@value #MAX_RECORDS_PER_SECOND} records a second on {@code time}.
+   *
+   * @param settings the adaptive delay's settings
+   * @param holdThroughOutages as for {@link #DelayEstimator(AdaptiveDelay, boolean)}
+   * @param time the policy's clock, on which the record rate is judged; null to record every first attempt
+   */
+  public DelayEstimator(AdaptiveDelay settings, boolean holdThroughOutages, @Nullable TimeSource time) {
     this.holdThroughOutages = holdThroughOutages;
+    this.time = time;
     this.quantile = 1 - settings.targetExtraLoad();
     this.minSamples = settings.minSamples();
     this.minNanos = RaceConfig.saturatedNanos(settings.min());
@@ -95,6 +154,32 @@ public final class DelayEstimator {
     this.recoveryWindow = settings.recoveryWindow();
     this.learnt = new long[(int) Math.ceil(settings.targetExtraLoad() * settings.window() / REFRESH_EVERY) + 1];
     Arrays.fill(learnt, NEVER);
+  }
+
+  /**
+   * Returns whether to record this call's first attempt: true for all while the policy records fewer
+   * than {@value #MAX_RECORDS_PER_SECOND} a second, else for a random one in {@code 2^k}. Asked once per
+   * call, before its first attempt's duration is read from the clock, whatever the attempt's outcome.
+   *
+   * @return whether to record it
+   */
+  public boolean sampled() {
+    int shift = sampleShift;
+    return shift == 0 || ThreadLocalRandom.current().nextInt() >>> (Integer.SIZE - shift) == 0;
+  }
+
+  /** The long window, for tests that put it in the states concurrent writers leave it in. */
+  WindowHistogram window() {
+    return window;
+  }
+
+  /**
+   * Returns how many first attempts are skipped per one recorded, as a power of two.
+   *
+   * @return {@code k}: one in {@code 2^k} first attempts is recorded
+   */
+  int sampleShift() {
+    return sampleShift;
   }
 
   /**
@@ -157,6 +242,7 @@ public final class DelayEstimator {
       return;
     }
     try {
+      judgeRecordRate();
       if (window.samples() < minSamples) {
         return; // warming up: the initial values stand
       }
@@ -171,12 +257,15 @@ public final class DelayEstimator {
       DelayMode next = DelayMode.LEARNT;
       if (bucket == LogLinearBuckets.CENSORED) {
         long recent = window.countLatest(recoveryWindow, recoveryCounts);
-        bucket = WindowHistogram.quantileBucket(recoveryCount, recent, quantile);
+        // Guard against the race with writers in the window's first lap: the latest sequences may all be
+        // claimed and not yet placed in the ring, and then nothing is counted. No count is no quantile.
+        bucket = recent == 0 ? LogLinearBuckets.CENSORED
+            : WindowHistogram.quantileBucket(recoveryCount, recent, quantile);
         next = DelayMode.RECOVERING;
       }
       long beforeOutage;
       if (bucket != LogLinearBuckets.CENSORED) {
-        long delay = Math.min(Math.max(LogLinearBuckets.upperBound(bucket), minNanos), maxNanos);
+        long delay = Math.min(Math.max(above(bucket), minNanos), maxNanos);
         learnt[learntNext] = delay;
         learntNext = (learntNext + 1) % learnt.length;
         publish(delay, next);
@@ -195,6 +284,66 @@ public final class DelayEstimator {
     } finally {
       refreshing.set(false);
     }
+  }
+
+  /**
+   * The delay for a quantile in {@code bucket}: the first nanosecond above the bucket (an attempt that has
+   * run longer than the quantile). For bucket 0, a quantile "shorter than one tick" of the clock, it is
+   * the upper bound of the lowest positive bucket of the window (the clock's resolution, as far as it has
+   * shown it), else of the last window that had one, else 1 ns.
+   */
+  private long above(int bucket) {
+    if (bucket == 0) {
+      int lowest = window.lowestPositiveBucket();
+      if (lowest > 0) {
+        resolutionNanos = LogLinearBuckets.upperBound(lowest);
+      }
+      return resolutionNanos;
+    }
+    long upper = LogLinearBuckets.upperBound(bucket);
+    return upper == LogLinearBuckets.MAX_VALUE ? NEVER : upper + 1;
+  }
+
+  /**
+   * Judges the record rate since the last judgement, over at least {@link #RATE_RECORDS} records or
+   * {@link #RATE_NANOS}. Above twice {@value #MAX_RECORDS_PER_SECOND} records a second, or below a quarter
+   * of it while sampling, it sets the sampling to the fewest halvings that bring the calls to
+   * {@value #MAX_RECORDS_PER_SECOND} records a second or fewer, at once. A clock that did not move, went
+   * back or failed leaves the sampling as it is.
+   */
+  private void judgeRecordRate() {
+    TimeSource time = this.time;
+    if (time == null) {
+      return;
+    }
+    long now;
+    try {
+      now = time.nanoTime();
+    } catch (Throwable t) {
+      return; // the call that reads it reports a failing clock
+    }
+    long recorded = window.recorded();
+    if (rateSinceRecorded < 0) {
+      rateSinceNanos = now;
+      rateSinceRecorded = recorded;
+      return;
+    }
+    long records = recorded - rateSinceRecorded;
+    long elapsed = now - rateSinceNanos;
+    if (elapsed <= 0 || (records < RATE_RECORDS && elapsed < RATE_NANOS)) {
+      return;
+    }
+    int shift = sampleShift;
+    double recordsPerSecond = records * 1e9 / elapsed;
+    if (recordsPerSecond > 2 * MAX_RECORDS_PER_SECOND
+        || (shift > 0 && recordsPerSecond < MAX_RECORDS_PER_SECOND / 4.0)) {
+      // The fewest halvings that bring the calls to at most the target: ceil(log2(calls / target)).
+      double ratio = Math.min(recordsPerSecond * (1L << shift) / MAX_RECORDS_PER_SECOND, 1 << MAX_SHIFT);
+      sampleShift = ratio <= 1 ? 0
+          : Math.min(MAX_SHIFT, Long.SIZE - Long.numberOfLeadingZeros((long) Math.ceil(ratio) - 1));
+    }
+    rateSinceNanos = now;
+    rateSinceRecorded = recorded;
   }
 
   /**

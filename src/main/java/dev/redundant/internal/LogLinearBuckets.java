@@ -3,8 +3,10 @@ package dev.redundant.internal;
 /**
  * The bucket layout of a compact log-linear latency histogram: nanosecond values are grouped by their
  * power of two, and each power of two is split into {@value #SUB_BUCKETS} equal sub-buckets. A value is
- * known to within {@code 1 / }{@value #SUB_BUCKETS} (about 3%) of itself, from 0 ns up to
- * {@link #MAX_VALUE} (about 18 minutes); larger values share the last finite bucket.
+ * known to within {@code 1 / }{@value #SUB_BUCKETS} (about 3%) of itself, over the whole range of a long:
+ * from 0 ns up to {@link #MAX_VALUE} ({@link Long#MAX_VALUE} ns, about 292 years), in {@link #FINITE}
+ * buckets (values below 64 ns have a bucket each). No duration a {@code TimeSource} can measure falls
+ * outside it.
  *
  * <p>Bucket {@link #CENSORED} (the last one) holds samples known only to be "longer than anything
  * seen": a first attempt that was cancelled, or still running when its call ended.
@@ -16,9 +18,9 @@ final class LogLinearBuckets {
   private static final int SUB_BITS = 5;
   /** Sub-buckets per power of two: the relative resolution is 1 / SUB_BUCKETS. */
   static final int SUB_BUCKETS = 1 << SUB_BITS;
-  /** The largest value with a bucket of its own: 2^40 - 1 ns, about 18.3 minutes. */
-  static final long MAX_VALUE = (1L << 40) - 1;
-  /** Finite buckets: values 0..MAX_VALUE. */
+  /** The largest value: every long from 0 up has a bucket. */
+  static final long MAX_VALUE = Long.MAX_VALUE;
+  /** Finite buckets: values 0..MAX_VALUE (1888). */
   static final int FINITE = indexOf(MAX_VALUE) + 1;
   /** The bucket of censored samples ("longer than anything seen"). */
   static final int CENSORED = FINITE;
@@ -28,14 +30,13 @@ final class LogLinearBuckets {
   private LogLinearBuckets() {}
 
   /**
-   * Returns the bucket of a duration; negative values count as 0, values above {@link #MAX_VALUE} as
-   * {@link #MAX_VALUE}.
+   * Returns the bucket of a duration; negative values count as 0.
    *
    * @param nanos a duration in nanoseconds
    * @return its bucket, in {@code [0, FINITE)}
    */
   static int bucketOf(long nanos) {
-    return indexOf(Math.min(Math.max(nanos, 0), MAX_VALUE));
+    return indexOf(Math.max(nanos, 0));
   }
 
   private static int indexOf(long value) {
@@ -58,6 +59,9 @@ final class LogLinearBuckets {
   static long upperBound(int bucket) {
     if (bucket < 2 * SUB_BUCKETS) {
       return bucket;
+    }
+    if (bucket == FINITE - 1) {
+      return MAX_VALUE; // ((top + 1) << shift) - 1 would wrap around to it
     }
     int shift = bucket / SUB_BUCKETS - 1;
     long top = bucket - (long) shift * SUB_BUCKETS; // in [SUB_BUCKETS, 2 * SUB_BUCKETS)

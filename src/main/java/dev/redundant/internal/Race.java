@@ -128,7 +128,6 @@ public final class Race<T> implements ClockedCall {
    */
   private volatile boolean released;
   /** Whether attempt 0's end was handed to the closed loop: exactly once, by whoever claims it. */
-  @SuppressWarnings("UnusedVariable") // read and written through FIRST_RECORDED
   private volatile boolean firstRecorded;
   /** Attempts reserved so far; attempt i lives in runs[i] once published. */
   private volatile int started;
@@ -237,7 +236,7 @@ public final class Race<T> implements ClockedCall {
   private void begin() {
     pending(1); // every event of the call's start comes before its onCallFinished
     try {
-      config.closedLoop.callStarted();
+      config.closedLoop.callStarted(this);
       launch(Trigger.FIRST, startNanos);
     } finally {
       pending(-1);
@@ -419,7 +418,7 @@ public final class Race<T> implements ClockedCall {
   void attemptReturned(AttemptRun run, @Nullable Object value) {
     pending(1);
     try {
-      returned(run, value, config.closedLoop.needsEndTime(run.index()) || withResult || config.events != null
+      returned(run, value, config.closedLoop.needsEndTime(this, run.index()) || withResult || config.events != null
           ? now() : startNanos);
     } finally {
       pending(-1);
@@ -565,6 +564,16 @@ public final class Race<T> implements ClockedCall {
   /** Claims the report of attempt 0's end to the closed loop: true exactly once per call. */
   boolean claimFirstAttemptRecord() {
     return !firstRecorded && FIRST_RECORDED.compareAndSet(this, false, true);
+  }
+
+  /** Whether attempt 0's end was claimed (or will not be recorded). */
+  boolean firstAttemptRecordClaimed() {
+    return firstRecorded;
+  }
+
+  /** The closed loop does not sample this call: its first attempt is never recorded (before it starts). */
+  void skipFirstAttemptRecord() {
+    firstRecorded = true;
   }
 
   // ---------------------------------------------------------------- the closed loop's per-call state

@@ -88,7 +88,8 @@ public final class RaceConfig {
     this.onDiscard = (Consumer<Object>) onDiscard;
     this.waitForLosers = waitForLosers;
     this.events = listener == null ? null : new EventRelay(listener);
-    DelayEstimator estimator = adaptive == null || maxAttempts == 1 ? null : new DelayEstimator(adaptive, budget != null);
+    DelayEstimator estimator = adaptive == null || maxAttempts == 1 ? null
+        : new DelayEstimator(adaptive, budget != null, timeSource);
     this.closedLoop = new ClosedLoop(delayNanos, estimator,
         adaptive != null && estimator != null && adaptive.isDeadlineAware(),
         budget, statistics ? new HedgeCounters() : null, events);

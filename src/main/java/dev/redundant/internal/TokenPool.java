@@ -3,70 +3,72 @@ package dev.redundant.internal;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A pool of tokens earned by deposits, up to a cap: the state of one kind of extra attempt (hedges or
- * failovers) in a budget. Tokens are kept as a long of millionths of a token, so fractional deposits
- * (0.1 per success) add up exactly.
+ * The state of one kind of extra attempt (hedges or failovers) in a budget, kept as a <em>debt</em>: the
+ * tokens taken and not yet earned back. The pool holds {@code capacity - debt} tokens, where the capacity
+ * is given at each take (it grows with the calls in flight, see {@link TokenBudget}); taking a token adds
+ * one to the debt, a deposit pays it back, never below zero. A new pool owes nothing: it is full, at
+ * whatever capacity. Because the debt, not the balance, is kept, a pool whose capacity rises (more calls
+ * in flight) holds more tokens at once, and one whose capacity falls keeps what it owes: a token taken
+ * is never forgotten until successes pay it back.
  *
- * <p><b>Thread safety:</b> lock-free (a compare-and-set loop). A deposit into a full pool is a single
- * volatile read, so the common case of a healthy dependency costs no write at all.
+ * <p><b>Resolution.</b> Amounts are longs of billionths of a token ({@link #SCALE}), so fractional
+ * deposits (0.1 per success) add up exactly, and a deposit of at least a millionth of a token (the
+ * smallest that {@code HedgeBudget} accepts) is kept to within 0.05% of itself.
+ *
+ * <p><b>Thread safety:</b> lock-free (compare-and-set loops). A deposit into a pool that owes nothing is
+ * a single volatile read, so the common case of a healthy dependency costs no write at all.
  */
 final class TokenPool {
-  /** Millionths of a token per token. */
-  static final long SCALE = 1_000_000;
+  /** Billionths of a token per token. */
+  static final long SCALE = 1_000_000_000L;
 
-  private final long capacity;
-  private final AtomicLong balance;
+  /** Tokens taken and not yet earned back, in billionths of a token; never negative. */
+  private final AtomicLong debt = new AtomicLong();
 
-  /**
-   * Creates a full pool.
-   *
-   * @param capacity the cap, in millionths of a token, at least {@link #SCALE}
-   */
-  TokenPool(long capacity) {
-    Checks.requireArgument(capacity >= SCALE, "capacity must be at least one token, was %s", capacity);
-    this.capacity = capacity;
-    this.balance = new AtomicLong(capacity);
-  }
+  /** Creates a pool that owes nothing (full). */
+  TokenPool() {}
 
   /**
-   * Adds tokens, up to the cap.
+   * Pays back tokens; a pool that owes nothing stays as it is (deposits are not saved beyond the capacity).
    *
-   * @param amount millionths of a token, zero or positive
+   * @param amount billionths of a token, zero or positive
    */
   void deposit(long amount) {
     long current;
     long next;
     do {
-      current = balance.get();
-      next = Math.min(capacity, current + amount);
-      if (next == current) {
+      current = debt.get();
+      if (current == 0 || amount == 0) {
         return;
       }
-    } while (!balance.compareAndSet(current, next));
+      next = Math.max(0, current - amount);
+    } while (!debt.compareAndSet(current, next));
   }
 
   /**
-   * Takes one token if the pool holds one.
+   * Takes one token if the pool holds one at this capacity.
    *
+   * @param capacity the most the pool may owe now, in billionths of a token
    * @return whether a token was taken
    */
-  boolean tryTake() {
+  boolean tryTake(long capacity) {
     long current;
     do {
-      current = balance.get();
-      if (current < SCALE) {
+      current = debt.get();
+      if (capacity - current < SCALE) {
         return false;
       }
-    } while (!balance.compareAndSet(current, current - SCALE));
+    } while (!debt.compareAndSet(current, current + SCALE));
     return true;
   }
 
   /**
-   * Returns the tokens in the pool now, in millionths of a token.
+   * Returns the tokens in the pool at a capacity.
    *
-   * @return the tokens in the pool now, in millionths of a token
+   * @param capacity the capacity, in billionths of a token
+   * @return {@code capacity - debt}, at least 0, in billionths of a token
    */
-  long balance() {
-    return balance.get();
+  long balance(long capacity) {
+    return Math.max(0, capacity - debt.get());
   }
 }

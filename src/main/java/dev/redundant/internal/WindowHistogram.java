@@ -48,18 +48,64 @@ final class WindowHistogram {
    * @return how many samples this window has recorded in all, this one included
    */
   long record(int bucket) {
+    long sequence = claim(bucket);
+    place(sequence, bucket);
+    return sequence + 1;
+  }
+
+  /**
+   * The first half of {@link #record}: claims the next sequence and counts the sample in its bucket. Until
+   * {@link #place} puts it in the ring, the sample is counted but not in the ring, as while its writer is
+   * between the two steps; readers must allow for that.
+   *
+   * @param bucket the sample's bucket
+   * @return the sequence claimed, from 0
+   */
+  long claim(int bucket) {
     long sequence = recorded.getAndIncrement();
-    int slot = (int) (sequence % size);
     // Count the new sample before it becomes visible in the ring. Guard against the race with a writer
     // that claims the same slot one lap later (sequence + size) and replaces our sample before we
     // counted it: had we counted after the swap, its decrement could run first and leave a count of -1.
     counts.getAndIncrement(bucket);
-    int replaced = ring.getAndSet(slot, bucket + 1);
+    return sequence;
+  }
+
+  /**
+   * The second half of {@link #record}: puts a claimed sample in its ring slot and uncounts the sample it
+   * replaces.
+   *
+   * @param sequence the sequence {@link #claim} returned
+   * @param bucket the sample's bucket, as claimed
+   */
+  void place(long sequence, int bucket) {
+    int replaced = ring.getAndSet((int) (sequence % size), bucket + 1);
     if (replaced != EMPTY) {
       // getAndSet hands each replaced sample to exactly one writer: no sample is uncounted twice.
       counts.getAndDecrement(replaced - 1);
     }
-    return sequence + 1;
+  }
+
+  /**
+   * Returns how many samples have been claimed in all, the ones still being recorded included.
+   *
+   * @return how many samples have been claimed in all
+   */
+  long recorded() {
+    return recorded.get();
+  }
+
+  /**
+   * Returns the lowest bucket above 0 that holds a sample now: the bucket of the smallest positive value.
+   *
+   * @return a finite bucket above 0, or -1 if every sample is 0 or censored
+   */
+  int lowestPositiveBucket() {
+    for (int bucket = 1; bucket < LogLinearBuckets.FINITE; bucket++) {
+      if (counts.getOpaque(bucket) > 0) {
+        return bucket;
+      }
+    }
+    return -1;
   }
 
   /**
@@ -93,7 +139,9 @@ final class WindowHistogram {
   /**
    * Counts the buckets of the latest {@code n} samples (at most the samples held) into {@code into},
    * which it clears first. A sample still being recorded may be missed, or counted as the sample it is
-   * replacing: under load the result may be off by the samples in flight.
+   * replacing: under load the result may be off by the samples in flight. In the window's first lap,
+   * while the ring still has empty slots, the latest {@code n} sequences may all be claimed by writers
+   * that have not placed their samples yet: then nothing is counted.
    *
    * @param n how many of the latest samples to count, positive
    * @param into per-bucket counts, {@code LogLinearBuckets.COUNT} long

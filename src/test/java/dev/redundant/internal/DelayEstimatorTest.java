@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.redundant.AdaptiveDelay;
 import dev.redundant.HedgeStatistics.DelayMode;
 import dev.redundant.HedgeStatistics.LatencyQuantiles;
+import dev.redundant.testing.ManualTimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -333,5 +334,148 @@ class DelayEstimatorTest {
     assertThat(quantiles.censored()).isEqualTo(threads * perThread / 25);
     // 4% censored, then 1% each of 99, 98, ... ms: 5% above 98 ms exactly, with every sample counted.
     assertWithinOneBucket(estimator.delayNanos(FALLBACK), 98 * MS);
+  }
+
+  @Test
+  void firstAttemptsThatTakeNoTimeOnTheClockGiveADelayAboveZero() {
+    // On a manual clock every first attempt measures 0 ns: the quantile was 0, and a delay of 0 started
+    // every attempt of every call at once.
+    DelayEstimator estimator = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.05));
+    for (int i = 0; i < 1000; i++) {
+      estimator.recordSuccess(0);
+    }
+    assertThat(estimator.mode()).isEqualTo(DelayMode.LEARNT);
+    assertThat(estimator.delayNanos(FALLBACK)).isEqualTo(1); // hedge once the clock has moved at all
+  }
+
+  @Test
+  void onACoarseClockTheDelayIsNeverBelowOneTick() {
+    // A clock that ticks every millisecond: 96% of first attempts measure 0, the rest one tick.
+    DelayEstimator estimator = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.05));
+    List<Long> ticks = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      ticks.add(i % 25 == 0 ? MS : 0L);
+    }
+    Collections.shuffle(ticks, new Random(6));
+    ticks.forEach(estimator::recordSuccess);
+    estimator.refresh();
+    assertThat(estimator.mode()).isEqualTo(DelayMode.LEARNT);
+    assertWithinOneBucket(estimator.delayNanos(FALLBACK), MS);
+
+    for (int i = 0; i < 1000; i++) {
+      estimator.recordSuccess(0); // the window forgets the ticks; the clock's resolution is remembered
+    }
+    assertWithinOneBucket(estimator.delayNanos(FALLBACK), MS);
+  }
+
+  @Test
+  void theDelayIsJustAboveTheQuantile() {
+    DelayEstimator estimator = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.5).window(16).minSamples(16));
+    for (int i = 0; i < 16; i++) {
+      estimator.recordSuccess(40); // below 64 ns every value has a bucket of its own
+    }
+    assertThat(estimator.delayNanos(FALLBACK)).isEqualTo(41);
+  }
+
+  @Test
+  void firstAttemptsOfAnHourAreLearntAsAnHour() {
+    // The histogram stopped at 2^40 ns (18.3 minutes): the delay was 18.3 minutes and every call of
+    // hour-long first attempts hedged twice; the statistics reported a p50 of 18.3 minutes.
+    long hour = Duration.ofHours(1).toNanos();
+    DelayEstimator estimator = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.05));
+    for (int i = 0; i < 112; i++) {
+      estimator.recordSuccess(hour);
+    }
+    assertWithinOneBucket(estimator.delayNanos(FALLBACK), hour);
+    assertThat(estimator.delayNanos(FALLBACK)).isGreaterThan(hour);
+    assertThat(estimator.quantiles().p50().orElseThrow()).isBetween(Duration.ofHours(1),
+        Duration.ofNanos((long) (hour * (1 + BUCKET_ERROR))));
+    assertThat(estimator.typicalSuccessNanos()).isGreaterThanOrEqualTo(hour);
+  }
+
+  @Test
+  void aRecoveryWindowWhoseSamplesAreAllStillBeingWrittenGivesNoDelay() {
+    // A legal interleaving in the window's first lap: the latest 250 sequences are claimed (and counted,
+    // censored) by writers that have not yet placed them in the ring. The recovery window then counts no
+    // sample, and its "quantile" of no samples (bucket -1) became a delay of 0 in RECOVERING mode.
+    DelayEstimator estimator = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.05));
+    for (int i = 0; i < 112; i++) {
+      estimator.recordSuccess(10 * MS);
+    }
+    assertThat(estimator.mode()).isEqualTo(DelayMode.LEARNT);
+    WindowHistogram window = estimator.window();
+    long[] claimed = new long[250];
+    for (int i = 0; i < claimed.length; i++) {
+      claimed[i] = window.claim(LogLinearBuckets.CENSORED);
+    }
+    estimator.refresh();
+    assertThat(estimator.delayNanos(FALLBACK)).isEqualTo(DelayEstimator.NEVER);
+    assertThat(estimator.mode()).isEqualTo(DelayMode.NO_HEDGE);
+
+    for (long sequence : claimed) {
+      window.place(sequence, LogLinearBuckets.CENSORED);
+    }
+    estimator.refresh();
+    assertThat(estimator.mode()).isEqualTo(DelayMode.NO_HEDGE); // both windows really are censored now
+  }
+
+  @Test
+  void aPolicyCalledFasterThanTheRecordLimitRecordsOneInTwoToTheK() {
+    ManualTimeSource time = new ManualTimeSource();
+    DelayEstimator estimator = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.05), false, time);
+    int recorded = 0;
+    for (int call = 0; call < 200_000; call++) {
+      time.advance(Duration.ofNanos(1000)); // a million calls a second on the policy's clock
+      if (estimator.sampled()) {
+        estimator.recordSuccess(call % 100 * MS); // 0..99 ms
+        recorded++;
+      }
+    }
+    // 10^6 calls a second / 10^4 records a second: one in 2^7 = 128 (the first 64 records judge the rate).
+    assertThat(estimator.sampleShift()).isEqualTo(7);
+    assertThat(recorded).isBetween(64 + 200_000 / 128 / 2, 64 + 200_000 / 64);
+    // The p95 of a random sample of uniform 0..99 ms.
+    assertThat(estimator.delayNanos(FALLBACK)).isBetween(90 * MS, 100 * MS);
+
+    for (int call = 0; call < 100_000; call++) {
+      time.advance(Duration.ofMillis(1)); // a thousand calls a second: every first attempt is recorded
+      if (estimator.sampled()) {
+        estimator.recordSuccess(MS);
+      }
+    }
+    assertThat(estimator.sampleShift()).isZero();
+  }
+
+  @Test
+  void aClockThatDoesNotMoveOrNoClockRecordsEveryFirstAttempt() {
+    DelayEstimator frozen = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.05), false, new ManualTimeSource());
+    DelayEstimator none = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.05));
+    for (int i = 0; i < 10_000; i++) {
+      assertThat(frozen.sampled()).isTrue();
+      frozen.recordSuccess(MS);
+      assertThat(none.sampled()).isTrue();
+      none.recordSuccess(MS);
+    }
+    assertThat(frozen.sampleShift()).isZero();
+  }
+
+  @Test
+  void samplingKeepsTheCensoredShare() {
+    ManualTimeSource time = new ManualTimeSource();
+    DelayEstimator estimator = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.1).window(2000), false, time);
+    for (int call = 0; call < 400_000; call++) {
+      time.advance(Duration.ofNanos(1000));
+      if (estimator.sampled()) {
+        if (call % 20 == 0) {
+          estimator.recordCensored(); // 5% of first attempts cut short by their hedge
+        } else {
+          estimator.recordSuccess(call % 100 * MS);
+        }
+      }
+    }
+    LatencyQuantiles quantiles = estimator.quantiles();
+    assertThat(quantiles.samples()).isEqualTo(2000);
+    // Binomial(2000, 0.05): mean 100, standard deviation 9.7; +-40 is four of them.
+    assertThat(quantiles.censored()).isBetween(60L, 140L);
   }
 }

@@ -24,7 +24,7 @@ class LogLinearBucketsTest {
   void aValueIsKnownToWithinOneSubBucketOfItself() {
     SplittableRandom random = new SplittableRandom(7);
     for (int i = 0; i < 100_000; i++) {
-      long value = random.nextLong(LogLinearBuckets.MAX_VALUE);
+      long value = random.nextLong(1L << random.nextInt(1, 63)); // every power of two as likely
       long upper = LogLinearBuckets.upperBound(LogLinearBuckets.bucketOf(value));
       assertThat(upper).isGreaterThanOrEqualTo(value);
       assertThat((double) (upper - value)).as("error at %s", value)
@@ -33,10 +33,24 @@ class LogLinearBucketsTest {
   }
 
   @Test
-  void outOfRangeValuesAreClamped() {
+  void negativeValuesCountAsZeroAndEveryLongHasABucket() {
     assertThat(LogLinearBuckets.bucketOf(-5)).isZero();
     assertThat(LogLinearBuckets.bucketOf(Long.MAX_VALUE)).isEqualTo(LogLinearBuckets.FINITE - 1);
     assertThat(LogLinearBuckets.CENSORED).isEqualTo(LogLinearBuckets.FINITE);
-    assertThat(LogLinearBuckets.COUNT).isEqualTo(LogLinearBuckets.FINITE + 1).isLessThan(1200);
+    assertThat(LogLinearBuckets.COUNT).isEqualTo(LogLinearBuckets.FINITE + 1).isLessThan(1900);
+  }
+
+  @Test
+  void durationsBeyondEighteenMinutesKeepTheirOwnBuckets() {
+    // The layout used to stop at 2^40 ns (18.3 minutes): an hour and a day shared its last bucket.
+    long hour = 3_600_000_000_000L;
+    long day = 24 * hour;
+    for (long value : new long[] {1L << 40, hour, day, 100 * 365 * day, Long.MAX_VALUE / 3}) {
+      long upper = LogLinearBuckets.upperBound(LogLinearBuckets.bucketOf(value));
+      assertThat(upper).as("upper bound of %s", value).isGreaterThanOrEqualTo(value);
+      assertThat((double) (upper - value)).as("error at %s", value)
+          .isLessThanOrEqualTo((double) value / LogLinearBuckets.SUB_BUCKETS);
+    }
+    assertThat(LogLinearBuckets.bucketOf(day)).isGreaterThan(LogLinearBuckets.bucketOf(hour));
   }
 }
