@@ -105,8 +105,8 @@ public final class HedgedHttpAsync {
           + " blocking version runs every attempt on a thread of its own (counted with the policy's thread"
           + " factory) and parks a caller per call in flight; the async version starts attempts on the thread"
           + " at hand (the caller's, the call's clock watcher, or the HTTP client's that completed a failure):"
-          + " its only threads are one virtual clock watcher per call in flight. Platform threads are the JVM's"
-          + " and the HTTP client's own, the same pool in both.");
+          + " its only threads are one virtual clock watcher per call in flight. Platform threads are the JVM's,"
+          + " the in-process WireMock servers' (Jetty) and the HTTP client's own: the same in both.");
     }
     showALosingExchangeAborted();
   }
