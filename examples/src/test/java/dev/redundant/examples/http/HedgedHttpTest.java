@@ -108,12 +108,7 @@ class HedgedHttpTest {
         assertThat(e.getRequest().getHeader(ReplicaClient.ATTEMPT)).isEqualTo("1");
         assertThat(e.getRequest().getHeader(ReplicaClient.HEDGE)).isEqualTo("true");
       });
-      // at the socket: the client closed the loser's connection before a single response byte reached it
-      await().atMost(Duration.ofSeconds(10)).until(
-          () -> tap.connections().size() == 1 && tap.connections().getFirst().closedByClient());
-      LoopbackTap.Connection loser = tap.connections().getFirst();
-      assertThat(loser.requestBytes()).isPositive();
-      assertThat(loser.responseBytesWhenClientClosed()).isZero();
+      assertTheLosersConnectionClosedBeforeAnyResponseByte(tap);
     }
   }
 
@@ -137,12 +132,7 @@ class HedgedHttpTest {
       assertThat(exchanges).hasSize(2);
       assertThat(exchanges.getFirst()).isCancelled(); // the library cancelled the loser's future
       await().atMost(Duration.ofSeconds(10)).until(() -> replicas.journal().size() == 2);
-      // at the socket: the client closed the loser's connection before a single response byte reached it
-      await().atMost(Duration.ofSeconds(10)).until(
-          () -> tap.connections().size() == 1 && tap.connections().getFirst().closedByClient());
-      LoopbackTap.Connection loser = tap.connections().getFirst();
-      assertThat(loser.requestBytes()).isPositive();
-      assertThat(loser.responseBytesWhenClientClosed()).isZero();
+      assertTheLosersConnectionClosedBeforeAnyResponseByte(tap);
     }
   }
 
@@ -159,6 +149,15 @@ class HedgedHttpTest {
       assertThat(Arrays.stream(hedged.requestsPerCall()).max().orElseThrow()).isLessThanOrEqualTo(5);
       assertThat(hedged.hedgeRequests()).isPositive();
     }
+  }
+
+  /** At the socket: the client closed the loser's connection before a single response byte reached it. */
+  private static void assertTheLosersConnectionClosedBeforeAnyResponseByte(LoopbackTap tap) {
+    await().atMost(Duration.ofSeconds(10)).until(
+        () -> tap.connections().size() == 1 && tap.connections().getFirst().closedByClient());
+    LoopbackTap.Connection loser = tap.connections().getFirst();
+    assertThat(loser.requestBytes()).isPositive();
+    assertThat(loser.responseBytesWhenClientClosed()).isZero();
   }
 
   private static Hedge<HttpResponse<String>> noHedgeBeforeLong() {
