@@ -24,7 +24,7 @@ import java.util.concurrent.Executors;
  * <pre>
  * java -cp target/benchmarks.jar dev.redundant.bench.PairedRatios [rounds] [warmupSeconds] [callers] [pairs]
  *   callers: platform,virtual (default both); pairs: a regex over fs2_invokeAny, fs1_vtStartJoin,
- *   hedged_fs1, adaptive_budget_fs1, fs2_cfAnyOf (default all)
+ *   hedged_fs1, adaptive_budget_fs1, fs2_cfAnyOf, stage_orTimeout, stageLater_orTimeoutLater (default all)
  * </pre>
  */
 public final class PairedRatios {
@@ -77,7 +77,12 @@ public final class PairedRatios {
             a.cancel(true);
             b.cancel(true);
             return winner;
-          }));
+          }),
+          // A staged hedged call whose first attempt wins / the task's future with orTimeout (StageBenchmark).
+          new Pair("stage_orTimeout", "callStage, first wins at once / orTimeout",
+              in -> StageBenchmark.stageAtOnce(hedged, in), StageBenchmark::orTimeoutAtOnce),
+          new Pair("stageLater_orTimeoutLater", "callStage, first wins later / orTimeout",
+              in -> StageBenchmark.stageLater(hedged, in), StageBenchmark::orTimeoutLater));
       for (String caller : callers) {
         boolean virtual = Callers.isVirtual(caller);
         for (Pair pair : pairs) {

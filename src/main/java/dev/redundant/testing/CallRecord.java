@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param end when it ended, on the same scale; null while {@link Outcome#RUNNING}
  * @param outcome how it ended, or {@link Outcome#RUNNING}
  * @param value the value it returned, when {@link Outcome#SUCCEEDED} (may be null); null otherwise
- * @param failure what it threw, when {@link Outcome#FAILED} or {@link Outcome#INTERRUPTED}; null
+ * @param failure what it threw, when {@link Outcome#FAILED}, {@link Outcome#INTERRUPTED} or {@link
+ *     Outcome#CANCELLED}; null
  *     otherwise
  * @param <T> the type of value the fake returns
  */
@@ -36,6 +37,11 @@ public record CallRecord<T>(
     FAILED,
     /** The call's thread was interrupted while it waited: it threw {@link InterruptedException}. */
     INTERRUPTED,
+    /**
+     * The call's {@linkplain FakeDependency#stage() stage} was cancelled before its reply: the client
+     * aborted the request; the failure is a {@link java.util.concurrent.CancellationException}.
+     */
+    CANCELLED,
     /** The call has not ended yet. */
     RUNNING
   }

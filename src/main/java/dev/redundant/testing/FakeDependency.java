@@ -7,9 +7,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
@@ -42,9 +45,15 @@ import org.jspecify.annotations.Nullable;
  * Builder#rate(double, Reply) rates} instead, call {@code i} draws its reply, and the latency within a
  * reply's range, from the seed and {@code i} alone, whatever the timing and the calling threads.
  *
+ * <p><b>Blocking or asynchronous.</b> {@link #call()} performs a reply on the calling thread, for
+ * {@code Hedge.call}; {@link #stage()} returns at once a future that the reply completes, for {@code
+ * Hedge.callStage(attempt -> quotes.stage())}: on a {@link ManualTimeSource} no thread waits for it, the
+ * clock's {@code advance} completes it, and its {@code cancel} is recorded {@link
+ * CallRecord.Outcome#CANCELLED}, as an HTTP client's future aborts its request.
+ *
  * <p><b>Records.</b> {@link #calls()} returns a {@link CallRecord} per call: index, start and end on
  * the fake's clock (counted from when it was built), outcome, value or failure. {@link #awaitCalls},
- * {@link #awaitNoneInFlight} and {@link #awaitInterrupted} wait for calls with a timeout, and then fail
+ * {@link #awaitNoneInFlight}, {@link #awaitInterrupted} and {@link #awaitCancelled} wait for calls with a timeout, and then fail
  * with an {@link AssertionError} that lists the calls seen.
  *
  * <p><b>Thread safety:</b> a fake is safe to call from any number of platform or virtual threads; it
@@ -148,6 +157,63 @@ public final class FakeDependency<T> {
       end(slot, CallRecord.Outcome.FAILED, null, t);
       throw FakeDependency.<Exception>sneaky(t);
     }
+  }
+
+  /**
+   * Makes one asynchronous call: starts this call's reply and returns its future at once, for a {@link
+   * dev.redundant.StageTask} ({@code attempt -> fake.stage()}) or {@code Redundant.firstSuccessStage(n,
+   * fake::stage)}. The future completes with the reply's value or failure when the fake's clock reaches
+   * the reply's latency: on a {@link ManualTimeSource}, on the thread whose {@link
+   * ManualTimeSource#advance advance} reaches it, with no thread waiting meanwhile; on another clock, on a
+   * virtual thread that waits for it. A reply without latency completes the future before it is
+   * returned; a {@link Reply#hang()} never completes it.
+   *
+   * <p>{@code cancel} on the future, before it completes, completes it cancelled and records the call
+   * {@link CallRecord.Outcome#CANCELLED} (the reply is then never performed), unless the reply {@linkplain
+   * Reply#ignoringInterrupts() ignores interrupts}: then {@code cancel} returns false and the reply
+   * completes the future as planned. A reply that waits for a {@linkplain Reply#afterLatch latch} needs a
+   * blocked thread: its future fails with an {@link IllegalStateException}. A script that ran out fails
+   * the future likewise; nothing is thrown.
+   *
+   * @return the call's future, which supports {@code cancel}
+   */
+  public CompletableFuture<T> stage() {
+    long startNanos = time.nanoTime();
+    Slot<T> slot = begin(startNanos);
+    Reply<? extends T> reply;
+    try {
+      reply = replyFor(slot.index);
+      if (reply.waitsForLatch()) {
+        throw new IllegalStateException("call " + slot.index + "'s reply " + reply + " waits for a latch,"
+            + " which needs a blocked thread: use call(), or a reply without afterLatch for stage()");
+      }
+    } catch (IllegalStateException e) {
+      end(slot, CallRecord.Outcome.FAILED, null, e);
+      return CompletableFuture.failedFuture(e);
+    }
+    FakeStage<T> stage = new FakeStage<>(this, slot, reply.ignoresInterrupts());
+    if (reply.hangs()) {
+      return stage;
+    }
+    long latency = reply.latencyNanos(slot.index, seed);
+    Runnable answer = () -> stage.answer(reply);
+    if (latency == 0) {
+      answer.run();
+    } else if (time instanceof ManualTimeSource manual) {
+      stage.disarm = manual.at(startNanos + latency, answer);
+    } else {
+      Thread waiter = Thread.ofVirtual().unstarted(() -> {
+        try {
+          Waits.until(time, startNanos + latency);
+          answer.run();
+        } catch (InterruptedException e) {
+          // cancelled: the stage is complete already
+        }
+      });
+      stage.disarm = waiter::interrupt;
+      waiter.start();
+    }
+    return stage;
   }
 
   /**
@@ -255,6 +321,29 @@ public final class FakeDependency<T> {
     awaitInterrupted(count, ManualTimeSource.DEFAULT_TIMEOUT);
   }
 
+  /**
+   * Waits until at least {@code count} calls have ended {@link CallRecord.Outcome#CANCELLED}: their
+   * {@linkplain #stage() stage} was cancelled before its reply.
+   *
+   * @param count the number of calls
+   * @param timeout how long to wait at most, positive
+   * @throws AssertionError if the timeout elapses first, listing the calls seen
+   */
+  public void awaitCancelled(int count, Duration timeout) {
+    signal.await(Signal.deadline(timeout), timeout,
+        () -> count(r -> r.outcome() == CallRecord.Outcome.CANCELLED) >= count,
+        () -> count + " call(s) cancelled", this::describe);
+  }
+
+  /**
+   * Same as {@link #awaitCancelled(int, Duration)} with {@link ManualTimeSource#DEFAULT_TIMEOUT}.
+   *
+   * @param count the number of calls
+   */
+  public void awaitCancelled(int count) {
+    awaitCancelled(count, ManualTimeSource.DEFAULT_TIMEOUT);
+  }
+
   @Override
   public String toString() {
     String mode = rated.isEmpty() ? "script=" + script + ", otherwise=" + otherwise
@@ -300,10 +389,13 @@ public final class FakeDependency<T> {
     return slot;
   }
 
-  private void end(Slot<T> slot, CallRecord.Outcome outcome, @Nullable T value, @Nullable Throwable failure) {
+  /** Ends the call with this outcome, unless it has ended already; returns whether this ended it. */
+  private boolean end(Slot<T> slot, CallRecord.Outcome outcome, @Nullable T value, @Nullable Throwable failure) {
     Duration end = Duration.ofNanos(time.nanoTime() - originNanos);
-    slot.ended = new CallRecord<>(slot.index, slot.start, end, outcome, value, failure);
+    boolean ended = slot.ended.compareAndSet(null,
+        new CallRecord<>(slot.index, slot.start, end, outcome, value, failure));
     signal.changed();
+    return ended;
   }
 
   private int size() {
@@ -328,7 +420,7 @@ public final class FakeDependency<T> {
   private static final class Slot<T> {
     final long index;
     final Duration start;
-    volatile @Nullable CallRecord<T> ended;
+    final AtomicReference<@Nullable CallRecord<T>> ended = new AtomicReference<>();
 
     Slot(long index, Duration start) {
       this.index = index;
@@ -336,8 +428,65 @@ public final class FakeDependency<T> {
     }
 
     CallRecord<T> snapshot() {
-      return ended != null ? ended
+      CallRecord<T> record = ended.get();
+      return record != null ? record
           : new CallRecord<>(index, start, null, CallRecord.Outcome.RUNNING, null, null);
+    }
+  }
+
+  /**
+   * The future of one {@link #stage()} call. Whoever ends the call's record first decides its outcome:
+   * the reply (on the clock's advancing thread) or {@code cancel}.
+   */
+  private static final class FakeStage<T> extends CompletableFuture<T> {
+    private final FakeDependency<T> fake;
+    private final Slot<T> slot;
+    private final boolean ignoresCancel;
+    /** Stops the pending reply from running; set once the reply is scheduled. */
+    volatile @Nullable Runnable disarm;
+
+    FakeStage(FakeDependency<T> fake, Slot<T> slot, boolean ignoresCancel) {
+      this.fake = fake;
+      this.slot = slot;
+      this.ignoresCancel = ignoresCancel;
+    }
+
+    /** Performs the reply now: completes the future unless it was cancelled. */
+    void answer(Reply<? extends T> reply) {
+      T value;
+      try {
+        value = reply.outcome(slot.index);
+      } catch (Throwable t) {
+        if (fake.end(slot, CallRecord.Outcome.FAILED, null, t)) {
+          super.completeExceptionally(t);
+        }
+        return;
+      }
+      if (fake.end(slot, CallRecord.Outcome.SUCCEEDED, value, null)) {
+        super.complete(value);
+      }
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      if (ignoresCancel) {
+        return false; // a client that cannot abort: the reply completes the future as planned
+      }
+      CancellationException cancelled = new CancellationException(
+          "call " + slot.index + "'s stage was cancelled before its reply");
+      if (!fake.end(slot, CallRecord.Outcome.CANCELLED, null, cancelled)) {
+        return isCancelled();
+      }
+      Runnable d = disarm;
+      if (d != null) {
+        d.run();
+      }
+      return super.cancel(mayInterruptIfRunning);
+    }
+
+    @Override
+    public String toString() {
+      return "FakeDependency.stage[call " + slot.index + ", " + super.toString() + "]";
     }
   }
 

@@ -7,11 +7,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link TimeSource} that moves only when a test {@linkplain #advance(Duration) advances} it, so hedge
@@ -46,6 +49,12 @@ import java.util.concurrent.locks.LockSupport;
  * own helpers or {@link #awaitWaiters(int)}; and a thread that blocks for a moment on a lock counts as
  * settled during that moment.
  *
+ * <p><b>Actions at a reading.</b> The kit's asynchronous fakes ({@link FakeDependency#stage()}) need no
+ * thread to wait: they leave an action with the clock for a reading, and {@link #advance(Duration)} runs
+ * every action that came due on the advancing thread, in the order of their readings (then in the order
+ * they were left), before it returns. So when {@code advanceAndAwaitParked} returns, every stage due by
+ * then has completed, and what its completion started has run and parked again.
+ *
  * <p>The clock forgets a thread once it has terminated: it looks for such threads whenever the number of
  * threads it tracks has doubled since it last looked, so a long simulation that only calls {@link
  * #advance(Duration)} holds about as many threads as are alive, not every thread that ever waited.
@@ -79,6 +88,9 @@ public final class ManualTimeSource implements TimeSource {
   private final Set<Thread> users = ConcurrentHashMap.newKeySet();
   /** When {@link #users} grows past this, the threads that have ended are forgotten. */
   private volatile int pruneAbove = PRUNE_FLOOR;
+  /** Actions left for a reading ({@link #at}), earliest first; lock-free, as the rest of the kit. */
+  private final ConcurrentSkipListSet<Timer> timers = new ConcurrentSkipListSet<>();
+  private final AtomicLong timerSequence = new AtomicLong();
   /** Signalled whenever a thread starts or stops waiting on this clock, and on every advance. */
   private final Signal signal = new Signal();
 
@@ -126,7 +138,83 @@ public final class ManualTimeSource implements TimeSource {
     for (Thread waiter : waiting.keySet()) {
       LockSupport.unpark(waiter);
     }
+    runDueTimers();
     signal.changed();
+  }
+
+  /**
+   * Leaves {@code action} to run when this clock reaches {@code deadlineNanos}: on the thread that
+   * advances it there, or at once on the calling thread if that reading has come. For the kit's
+   * asynchronous fakes, which must not take a thread per pending reply.
+   *
+   * @return removes the action if it has not run yet (it will then never run); safe to call twice
+   */
+  Runnable at(long deadlineNanos, Runnable action) {
+    Timer timer = new Timer(deadlineNanos - startNanos, timerSequence.getAndIncrement(), action);
+    timers.add(timer);
+    // Guard against a race with advance(): added before reading the time, so either this thread sees
+    // the reading that made it due, or the advancing thread (which moved the clock first) finds it.
+    if (nanos.get() - deadlineNanos >= 0) {
+      runDueTimers();
+    }
+    return () -> timers.remove(timer);
+  }
+
+  /** How many actions wait for a reading: for the kit's tests. */
+  int pendingActions() {
+    return timers.size();
+  }
+
+  /**
+   * Runs every action that is due, earliest first; whoever removes an action from the set runs it, so
+   * each runs once. An action that throws does not stop the others: the first throwable is rethrown.
+   */
+  private void runDueTimers() {
+    @Nullable Throwable first = null;
+    for (Timer timer = earliest(); timer != null && isDue(timer); timer = earliest()) {
+      if (!timers.remove(timer)) {
+        continue; // another thread runs it, or it was removed
+      }
+      try {
+        timer.action.run();
+      } catch (Throwable t) {
+        if (first == null) {
+          first = t;
+        } else {
+          first.addSuppressed(t);
+        }
+      }
+    }
+    if (first != null) {
+      throw Timer.<RuntimeException>sneaky(first);
+    }
+  }
+
+  private @Nullable Timer earliest() {
+    try {
+      return timers.first();
+    } catch (NoSuchElementException e) {
+      return null;
+    }
+  }
+
+  private boolean isDue(Timer timer) {
+    return nanos.get() - startNanos - timer.offsetNanos >= 0;
+  }
+
+  /** An action left for the reading {@code offsetNanos} after the first one; {@code seq} orders ties. */
+  private record Timer(long offsetNanos, long seq, Runnable action) implements Comparable<Timer> {
+    @Override
+    public int compareTo(Timer other) {
+      int byTime = Long.compare(offsetNanos, other.offsetNanos);
+      return byTime != 0 ? byTime : Long.compare(seq, other.seq);
+    }
+
+    // the sneaky throw: E is inferred as unchecked at the call site
+    @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
+    private static <E extends Throwable> E sneaky(Throwable t) throws E {
+      throw (E) t;
+    }
   }
 
   /**

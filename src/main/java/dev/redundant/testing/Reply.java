@@ -30,6 +30,13 @@ import org.jspecify.annotations.Nullable;
  * #failureFrom(LongFunction)} for a fresh one per call. Latencies elapse on the fake's {@link
  * TimeSource}; a latency range is drawn per call from the fake's seed.
  *
+ * <p><b>As a stage.</b> {@link FakeDependency#stage()} performs a reply without a thread: its future
+ * completes when the fake's clock reaches the latency; a {@link #hang()} completes never; {@code
+ * cancel} completes it at once ({@link CallRecord.Outcome#CANCELLED}), unless the reply {@linkplain
+ * #ignoringInterrupts() ignores interrupts}: then {@code cancel} returns false and the reply completes
+ * as planned, as a client that cannot abort. A reply with a {@linkplain #afterLatch latch} needs a
+ * blocked thread and fails its stage with an {@link IllegalStateException}.
+ *
  * <p><b>Interruption.</b> An interrupt ends a latency, a latch wait or a hang at once with an {@link
  * InterruptedException} (the call is then {@link CallRecord.Outcome#INTERRUPTED}), unless the reply
  * {@linkplain #ignoringInterrupts() ignores interrupts}.
@@ -222,15 +229,40 @@ public final class Reply<T> {
     if (latch != null) {
       Waits.latch(latch, ignoresInterrupts);
     }
-    long latency = SeededDraws.between(minNanos, maxNanos, SeededDraws.unit(seed, index, 2));
+    long latency = latencyNanos(index, seed);
     if (latency > 0) {
       Waits.latency(time, startNanos, latency, ignoresInterrupts);
     }
+    return outcome(index);
+  }
+
+  /** Call {@code index}'s latency, drawn from {@code seed}. */
+  long latencyNanos(long index, long seed) {
+    return SeededDraws.between(minNanos, maxNanos, SeededDraws.unit(seed, index, 2));
+  }
+
+  /** Returns call {@code index}'s value or throws its failure, at once. */
+  T outcome(long index) throws Throwable {
     if (failure != null) {
       Throwable t = failure.apply(index);
       throw Objects.requireNonNull(t, "the failure factory returned null");
     }
     return Objects.requireNonNull(value, "value").apply(index); // set unless it fails or hangs
+  }
+
+  /** Whether the call never ends by itself: {@link #hang()}. */
+  boolean hangs() {
+    return latch == NEVER;
+  }
+
+  /** Whether the call waits for a latch first ({@link #afterLatch}): a thread must block on it. */
+  boolean waitsForLatch() {
+    return latch != null && latch != NEVER;
+  }
+
+  /** Whether the call ignores interrupts, and so a stage of it ignores {@code cancel}. */
+  boolean ignoresInterrupts() {
+    return ignoresInterrupts;
   }
 
   private void requireEnds(String what) {

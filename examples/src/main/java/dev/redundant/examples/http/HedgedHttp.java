@@ -46,7 +46,7 @@ public final class HedgedHttp {
     return classified(Hedge.<HttpResponse<String>>builder().maxAttempts(5).delay(delay)).build();
   }
 
-  private static dev.redundant.HedgeBuilder<HttpResponse<String>> classified(
+  static dev.redundant.HedgeBuilder<HttpResponse<String>> classified(
       dev.redundant.HedgeBuilder<HttpResponse<String>> builder) {
     return builder
         .rejectIf(response -> response.statusCode() == 503) // overloaded replica: try another

@@ -9,6 +9,8 @@ import java.net.http.HttpResponse;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -61,6 +63,48 @@ final class HttpLoad {
       }
       latency[i] = System.nanoTime() - start;
     });
+    int[] requests = new int[calls];
+    long hedges = countRequests(replicas, prefix, requests);
+    return new Result(name, calls, successes.get(), new LatencySample(latency), requests, hedges);
+  }
+
+  /**
+   * Runs {@code calls} calls with {@code hedge.callStage} and {@link ReplicaClient#sendAsync}, {@code
+   * concurrency} in flight at a time, started from this one thread: no thread waits for a call or runs
+   * an attempt. Then reads the journals, as {@link #run}.
+   *
+   * @throws InterruptedException if interrupted while waiting for a free slot or for the last calls
+   */
+  static Result runAsync(String name, Hedge<HttpResponse<String>> policy, ReplicaClient client,
+      WireMockReplicas replicas, int calls, int concurrency) throws InterruptedException {
+    String prefix = name.replaceAll("\\W+", "-") + "-" + System.nanoTime() + "-";
+    long[] latency = new long[calls];
+    AtomicInteger successes = new AtomicInteger();
+    Semaphore inFlight = new Semaphore(concurrency);
+    CountDownLatch ended = new CountDownLatch(calls);
+    for (int i = 0; i < calls; i++) {
+      inFlight.acquire();
+      String callId = prefix + i;
+      int call = i;
+      long start = System.nanoTime();
+      policy.callStage(attempt -> client.sendAsync(attempt, callId, "weather in Lisbon"))
+          .whenComplete((response, failure) -> {
+            latency[call] = System.nanoTime() - start; // failed calls count too
+            if (failure == null) {
+              successes.incrementAndGet();
+            }
+            inFlight.release();
+            ended.countDown(); // publishes latency[call] to the reader after await()
+          });
+    }
+    ended.await();
+    int[] requests = new int[calls];
+    long hedges = countRequests(replicas, prefix, requests);
+    return new Result(name, calls, successes.get(), new LatencySample(latency), requests, hedges);
+  }
+
+  /** Fills {@code requests[i]} with the requests of call {@code prefix + i}; returns the hedges among them. */
+  private static long countRequests(WireMockReplicas replicas, String prefix, int[] requests) {
     Map<String, Integer> perCall = new HashMap<>();
     long hedges = 0;
     for (ServeEvent event : replicas.journal()) {
@@ -72,10 +116,9 @@ final class HttpLoad {
         }
       }
     }
-    int[] requests = new int[calls];
-    for (int i = 0; i < calls; i++) {
+    for (int i = 0; i < requests.length; i++) {
       requests[i] = perCall.getOrDefault(prefix + i, 0);
     }
-    return new Result(name, calls, successes.get(), new LatencySample(latency), requests, hedges);
+    return hedges;
   }
 }

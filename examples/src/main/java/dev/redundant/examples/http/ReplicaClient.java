@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Sends one attempt of a call to the replica its {@link Attempt#index()} picks
@@ -22,7 +23,8 @@ import java.util.Objects;
  *
  * <p><b>Cancellation:</b> {@link HttpClient#send} answers an interrupt of the attempt's thread (the
  * library's way of cancelling a loser) with {@link InterruptedException} and cancels the exchange: over
- * HTTP/1.1 it closes the connection, so a loser's response body is never read.
+ * HTTP/1.1 it closes the connection, so a loser's response body is never read. {@link #sendAsync} does the
+ * same without a thread: the library cancels a loser's future, which aborts its exchange.
  *
  * <p>Thread-safe; close it to close the HTTP client.
  */
@@ -67,6 +69,42 @@ public final class ReplicaClient implements AutoCloseable {
    */
   public HttpResponse<String> send(Attempt attempt, String callId, String query)
       throws IOException, InterruptedException {
+    return checked(http.send(request(attempt, callId, query), HttpResponse.BodyHandlers.ofString()));
+  }
+
+  /**
+   * Sends one attempt without blocking, with {@link HttpClient#sendAsync}: for {@code hedge.callStage}.
+   * The returned future is the exchange's own, wrapped only to fail a 4xx with {@link
+   * ClientErrorException}: its {@code cancel(true)}, which the library calls on a loser, is handed to the
+   * exchange's future, which aborts the exchange (over HTTP/1.1 it closes the connection, so the loser's
+   * response body is never read). A future from {@code thenApply} would not do: cancelling it leaves the
+   * exchange it depends on running.
+   *
+   * @param attempt the attempt, which picks the replica and the tags
+   * @param callId the call's id, sent as {@value #CALL_ID}
+   * @param query the request body
+   * @return the response's future: a 2xx or a 5xx; a {@link ClientErrorException} on a 4xx; an {@link
+   *     IOException} if the exchange fails
+   */
+  public CompletableFuture<HttpResponse<String>> sendAsync(Attempt attempt, String callId, String query) {
+    CompletableFuture<HttpResponse<String>> exchange =
+        http.sendAsync(request(attempt, callId, query), HttpResponse.BodyHandlers.ofString());
+    Abortable<HttpResponse<String>> result = new Abortable<>(exchange);
+    exchange.whenComplete((response, failure) -> {
+      if (failure != null) {
+        result.completeExceptionally(failure);
+        return;
+      }
+      try {
+        result.complete(checked(response));
+      } catch (ClientErrorException e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result;
+  }
+
+  private HttpRequest request(Attempt attempt, String callId, String query) {
     Objects.requireNonNull(attempt, "attempt");
     URI replica = replicas.get(attempt.index() % replicas.size());
     HttpRequest.Builder request = HttpRequest.newBuilder(replica.resolve(WireMockReplicas.PATH))
@@ -77,11 +115,29 @@ public final class ReplicaClient implements AutoCloseable {
     if (attempt.isHedge()) {
       request.header(HEDGE, "true");
     }
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return request.build();
+  }
+
+  private static HttpResponse<String> checked(HttpResponse<String> response) throws ClientErrorException {
     if (response.statusCode() >= 400 && response.statusCode() < 500) {
       throw new ClientErrorException(response.statusCode(), response.body());
     }
     return response;
+  }
+
+  /** A future that completes as its exchange says and hands its {@code cancel} to that exchange. */
+  private static final class Abortable<T> extends CompletableFuture<T> {
+    private final CompletableFuture<?> exchange;
+
+    Abortable(CompletableFuture<?> exchange) {
+      this.exchange = exchange;
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      exchange.cancel(mayInterruptIfRunning); // aborts the exchange
+      return super.cancel(mayInterruptIfRunning);
+    }
   }
 
   @Override

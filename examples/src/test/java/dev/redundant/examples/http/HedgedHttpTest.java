@@ -108,13 +108,56 @@ class HedgedHttpTest {
         assertThat(e.getRequest().getHeader(ReplicaClient.ATTEMPT)).isEqualTo("1");
         assertThat(e.getRequest().getHeader(ReplicaClient.HEDGE)).isEqualTo("true");
       });
-      // at the socket: the client closed the loser's connection before a single response byte reached it
-      await().atMost(Duration.ofSeconds(10)).until(
-          () -> tap.connections().size() == 1 && tap.connections().getFirst().closedByClient());
-      LoopbackTap.Connection loser = tap.connections().getFirst();
-      assertThat(loser.requestBytes()).isPositive();
-      assertThat(loser.responseBytesWhenClientClosed()).isZero();
+      assertTheLosersConnectionClosedBeforeAnyResponseByte(tap);
     }
+  }
+
+  @Test
+  void aLosingAsyncExchangeIsAbortedByCancellingItsFutureItsConnectionClosedAndItsBodyNeverRead()
+      throws Exception {
+    try (WireMockReplicas replicas = new WireMockReplicas(1, ReplicaProfile.always(LONG), fast());
+        LoopbackTap tap = new LoopbackTap(replicas.port(0));
+        ReplicaClient client = new ReplicaClient(List.of(tap.uri(), replicas.uri(1)))) {
+      List<CompletableFuture<HttpResponse<String>>> exchanges = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Hedge<HttpResponse<String>> policy = Hedge.<HttpResponse<String>>builder()
+          .maxAttempts(2).delay(Duration.ofMillis(20)).build();
+
+      HttpResponse<String> response = policy.callStage(attempt -> {
+        CompletableFuture<HttpResponse<String>> exchange = client.sendAsync(attempt, "call-async-loser", "weather");
+        exchanges.add(exchange);
+        return exchange;
+      }).get(LONG.toSeconds(), TimeUnit.SECONDS);
+
+      assertThat(response.body()).isEqualTo("answer from replica-1");
+      assertThat(exchanges).hasSize(2);
+      assertThat(exchanges.getFirst()).isCancelled(); // the library cancelled the loser's future
+      await().atMost(Duration.ofSeconds(10)).until(() -> replicas.journal().size() == 2);
+      assertTheLosersConnectionClosedBeforeAnyResponseByte(tap);
+    }
+  }
+
+  @Test
+  void theAsyncRunRaisesSuccessAsTheBlockingOneDoes() throws Exception {
+    ReplicaProfile seedTool = ReplicaProfile.seedTool(TIME_SCALE);
+    try (WireMockReplicas replicas = new WireMockReplicas(7, seedTool, seedTool, seedTool);
+        ReplicaClient client = new ReplicaClient(uris(replicas))) {
+      HttpLoad.Result hedged =
+          HttpLoad.runAsync("hedged-async", HedgedHttp.hedged(TIME_SCALE), client, replicas, 400, 20);
+
+      assertThat(hedged.success()).isGreaterThanOrEqualTo(0.99); // 1 - 0.2^5 = 99.97% in theory
+      assertThat(Arrays.stream(hedged.requestsPerCall()).min().orElseThrow()).isGreaterThanOrEqualTo(1);
+      assertThat(Arrays.stream(hedged.requestsPerCall()).max().orElseThrow()).isLessThanOrEqualTo(5);
+      assertThat(hedged.hedgeRequests()).isPositive();
+    }
+  }
+
+  /** At the socket: the client closed the loser's connection before a single response byte reached it. */
+  private static void assertTheLosersConnectionClosedBeforeAnyResponseByte(LoopbackTap tap) {
+    await().atMost(Duration.ofSeconds(10)).until(
+        () -> tap.connections().size() == 1 && tap.connections().getFirst().closedByClient());
+    LoopbackTap.Connection loser = tap.connections().getFirst();
+    assertThat(loser.requestBytes()).isPositive();
+    assertThat(loser.responseBytesWhenClientClosed()).isZero();
   }
 
   private static Hedge<HttpResponse<String>> noHedgeBeforeLong() {
