@@ -23,7 +23,7 @@ import java.time.Duration;
  *   launching = launches in flight (the low bits) | FINISH | EMITTED
  *   a launcher: adds its launches before it reserves them, subtracts them once each was handed to
  *               the executor or dropped
- *   the decider: writes Race.winnerIndex, then adds FINISH
+ *   the decider: writes Race.winnerIndex (the winner, or -1 - CallEnd.ordinal()), then adds FINISH
  *   whoever brings the count to exactly FINISH emits, after a CAS FINISH ──▶ FINISH | EMITTED
  * </pre>
  * So the decider emits at once when no launch is in flight, else the last launcher does; the CAS makes
@@ -38,6 +38,7 @@ final class EventRelay {
   /** {@code Race.launching}: onCallFinished was emitted. */
   private static final int EMITTED = 1 << 29;
   private static final VarHandle LAUNCHING;
+  private static final CallEnd[] CALL_ENDS = CallEnd.values();
 
   static {
     try {
@@ -118,9 +119,19 @@ final class EventRelay {
   }
 
   /**
+   * The decider's request for onCallFinished of a call without a winner; see {@link #callFinished(Race, int)}.
+   *
+   * @param how how the call ended
+   */
+  @SuppressWarnings("EnumOrdinal") // encoded in the int the decider hands to the emitter; decoded by outcome()
+  void callFinished(Race<?> call, CallEnd how) {
+    callFinished(call, -1 - how.ordinal());
+  }
+
+  /**
    * The decider's request for onCallFinished: now if no launch is in flight, else by the last launcher.
    *
-   * @param winner the winner's index, or -1 for a call without a winner
+   * @param winner the winner's index, or {@code -1 - CallEnd.ordinal()} for a call without a winner
    */
   void callFinished(Race<?> call, int winner) {
     call.winnerIndex = winner; // published by the add of FINISH
@@ -147,8 +158,24 @@ final class EventRelay {
       }
     }
     int winner = call.winnerIndex;
-    finished(new CallSummary(winner >= 0, attempts, hedges, winner,
-        Duration.ofNanos(Math.max(0, call.now() - call.startNanos())), failovers));
+    finished(new CallSummary(winner >= 0, attempts, hedges, Math.max(-1, winner),
+        Duration.ofNanos(Math.max(0, call.now() - call.startNanos())), failovers, outcome(winner)));
+  }
+
+  /** The outcome that {@code Race.winnerIndex} encodes: a winner's index, or {@code -1 - CallEnd.ordinal()}. */
+  private static CallSummary.Outcome outcome(int winner) {
+    if (winner >= 0) {
+      return CallSummary.Outcome.SUCCEEDED;
+    }
+    return switch (CALL_ENDS[-1 - winner]) {
+      case ALL_FAILED -> CallSummary.Outcome.ALL_FAILED;
+      case FATAL -> CallSummary.Outcome.FATAL;
+      case TIMEOUT -> CallSummary.Outcome.TIMED_OUT;
+      case NO_BUDGET -> CallSummary.Outcome.DENIED_BY_BUDGET;
+      case NO_TIME -> CallSummary.Outcome.SKIPPED_FOR_DEADLINE;
+      case ABORTED -> CallSummary.Outcome.CANCELLED;
+      case ERROR, CLOCK_FAILED -> CallSummary.Outcome.ERROR;
+    };
   }
 
   private static void threw(String event, Throwable t) {

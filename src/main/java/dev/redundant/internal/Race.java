@@ -155,7 +155,7 @@ public final class Race<T> implements ClockedCall {
   private volatile int running;
   /** Launches in flight, plus FINISH and EMITTED: kept by {@link EventRelay}, only with a listener. */
   volatile int launching;
-  /** The winner's index for onCallFinished, or -1: written by {@link EventRelay#callFinished} before FINISH. */
+  /** The winner's index for onCallFinished, or -1 - CallEnd.ordinal(): written by {@link EventRelay#callFinished} before FINISH. */
   int winnerIndex = -1;
   /** Start time of the latest attempt: the next hedge delay counts from it. */
   private volatile long lastStartNanos;
@@ -606,7 +606,7 @@ public final class Race<T> implements ClockedCall {
     deliver();
     config.closedLoop.callEnded(null);
     if (config.events != null) {
-      config.events.callFinished(this, -1);
+      config.events.callFinished(this, kind);
     }
     return true;
   }
