@@ -28,7 +28,7 @@ import java.util.OptionalDouble;
 /**
  * Metrics for a closed-loop hedging policy (an adaptive delay and a budget), with the library's
  * {@link HedgeMetrics} on a {@link SimpleMeterRegistry} and a {@link PrometheusMeterRegistry} at once: calls
- * to the notebook's flaky tool (time-scaled by 0.01) in rounds. After each round it reads
+ * to the notebook's flaky tool (time-scaled by 0.05) in rounds. After each round it reads
  * {@link Hedge#statistics()} and prints whether hedging paid in that round: the share of calls a hedge
  * won, and how long their first attempt had been running when it did, next to the first attempts' median
  * and the delay. Then the meters, the statistics, and the Prometheus text a scrape would return.
@@ -41,7 +41,7 @@ import java.util.OptionalDouble;
  * </pre>
  */
 public final class MetricsExample {
-  static final double TIME_SCALE = 0.01;
+  static final double TIME_SCALE = 0.05;
 
   private MetricsExample() {}
 
