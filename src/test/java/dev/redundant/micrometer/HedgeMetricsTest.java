@@ -9,11 +9,17 @@ import dev.redundant.AllAttemptsFailedException;
 import dev.redundant.FatalFailureException;
 import dev.redundant.Hedge;
 import dev.redundant.HedgeBudget;
+import dev.redundant.HedgeBuilder;
 import dev.redundant.HedgeListener;
 import dev.redundant.HedgeStatistics.DelayMode;
 import dev.redundant.HedgeTimeoutException;
 import dev.redundant.testing.ManualTimeSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -71,8 +77,8 @@ class HedgeMetricsTest {
   void aHedgeThatWinsIsCountedStartedAndWonItsLoserCancelledAndItsFirstAttemptTimed(Caller caller)
       throws Exception {
     ManualTimeSource time = new ManualTimeSource();
-    Hedge<String> hedge = metrics.bindStatistics(Hedge.<String>builder().maxAttempts(2)
-        .delay(Duration.ofMillis(100)).timeSource(time).listener(metrics).build());
+    Hedge<String> hedge = bound(Hedge.<String>builder().maxAttempts(2).delay(Duration.ofMillis(100))
+        .timeSource(time));
     CountDownLatch firstStarted = new CountDownLatch(1);
     CountDownLatch hedgeStarted = new CountDownLatch(1);
     CountDownLatch answer = new CountDownLatch(1);
@@ -113,8 +119,8 @@ class HedgeMetricsTest {
 
   @Test
   void aFailoverThatWinsCountsOneFailedAndOneSucceededAttempt() throws Exception {
-    Hedge<String> hedge = Hedge.<String>builder().maxAttempts(3).delay(Duration.ofMinutes(1))
-        .listener(metrics).build();
+    Hedge<String> hedge = bound(Hedge.<String>builder().maxAttempts(3).delay(Duration.ofMinutes(1))
+        );
 
     hedge.call(attempt -> {
       if (attempt.index() == 0) {
@@ -135,8 +141,8 @@ class HedgeMetricsTest {
 
   @Test
   void everyAttemptFailingIsCountedAndTimedAsAFailure() {
-    Hedge<String> hedge = Hedge.<String>builder().maxAttempts(2).delay(Duration.ofMinutes(1))
-        .listener(metrics).build();
+    Hedge<String> hedge = bound(Hedge.<String>builder().maxAttempts(2).delay(Duration.ofMinutes(1))
+        );
 
     assertThatThrownBy(() -> hedge.call(() -> {
       throw new IOException("down");
@@ -149,8 +155,8 @@ class HedgeMetricsTest {
 
   @Test
   void aFatalFailureIsCountedAsFatal() {
-    Hedge<String> hedge = Hedge.<String>builder().maxAttempts(3).fatalOn(IllegalArgumentException.class)
-        .listener(metrics).build();
+    Hedge<String> hedge = bound(Hedge.<String>builder().maxAttempts(3).fatalOn(IllegalArgumentException.class)
+        );
 
     assertThatThrownBy(() -> hedge.call(() -> {
       throw new IllegalArgumentException("bad symbol");
@@ -166,8 +172,8 @@ class HedgeMetricsTest {
   @EnumSource(Caller.class)
   void aCallTimeoutIsCountedAsTimedOutAndItsAttemptAsCancelled(Caller caller) {
     ManualTimeSource time = new ManualTimeSource();
-    Hedge<String> hedge = Hedge.<String>builder().maxAttempts(2).noHedging().timeout(Duration.ofSeconds(1))
-        .timeSource(time).listener(metrics).build();
+    Hedge<String> hedge = bound(Hedge.<String>builder().maxAttempts(2).noHedging().timeout(Duration.ofSeconds(1))
+        .timeSource(time));
 
     CompletableFuture<String> call = caller.start(() -> hedge.call(attempt -> hang()));
     time.awaitParkedUntil(Duration.ofSeconds(1));
@@ -184,8 +190,8 @@ class HedgeMetricsTest {
   @Test
   void anAttemptTimeoutIsCountedAsATimedOutAttempt() throws Exception {
     ManualTimeSource time = new ManualTimeSource();
-    Hedge<String> hedge = Hedge.<String>builder().maxAttempts(2).noHedging()
-        .attemptTimeout(Duration.ofSeconds(1)).timeSource(time).listener(metrics).build();
+    Hedge<String> hedge = bound(Hedge.<String>builder().maxAttempts(2).noHedging()
+        .attemptTimeout(Duration.ofSeconds(1)).timeSource(time));
 
     CompletableFuture<String> call = hedge.callAsync(attempt -> attempt.index() == 0 ? hang() : "second");
     time.awaitParkedUntil(Duration.ofSeconds(1));
@@ -199,7 +205,7 @@ class HedgeMetricsTest {
 
   @Test
   void aCallItsCallerCancelsIsCountedAsCancelled() {
-    Hedge<String> hedge = Hedge.<String>builder().maxAttempts(1).listener(metrics).build();
+    Hedge<String> hedge = bound(Hedge.<String>builder().maxAttempts(1));
     CountDownLatch started = new CountDownLatch(1);
 
     CompletableFuture<String> call = hedge.callAsync(attempt -> {
@@ -218,8 +224,8 @@ class HedgeMetricsTest {
   void aFailoverTheBudgetDeniesIsCountedAsSkippedForTheBudget(Caller caller) {
     // One failover token and no way to earn more: the first failover takes it, the second is denied.
     HedgeBudget budget = HedgeBudget.builder().failoversPerSuccess(0).burst(1).minPerSecond(0).build();
-    Hedge<String> hedge = Hedge.<String>builder().maxAttempts(3).noHedging().budget(budget)
-        .listener(metrics).build();
+    Hedge<String> hedge = bound(Hedge.<String>builder().maxAttempts(3).noHedging().budget(budget)
+        );
 
     CompletableFuture<String> call = caller.start(() -> hedge.call(() -> {
       throw new IOException("down");
@@ -235,8 +241,8 @@ class HedgeMetricsTest {
   void aHedgeTheBudgetDeniesIsCountedAsSkippedForTheBudget() throws Exception {
     // One hedge token: of two hedges that start with the call, the second is denied; the call goes on.
     HedgeBudget budget = HedgeBudget.builder().hedgesPerSuccess(0).burst(1).minPerSecond(0).build();
-    Hedge<String> hedge = Hedge.<String>builder().maxAttempts(3).delay(Duration.ZERO).budget(budget)
-        .listener(metrics).build();
+    Hedge<String> hedge = bound(Hedge.<String>builder().maxAttempts(3).delay(Duration.ZERO).budget(budget)
+        );
 
     assertThat(hedge.call(attempt -> "attempt " + attempt.index())).startsWith("attempt ");
 
@@ -250,9 +256,9 @@ class HedgeMetricsTest {
   void aFailoverTooLateForTheDeadlineIsCountedAsSkippedForTheDeadline(Caller caller) {
     ManualTimeSource time = new ManualTimeSource();
     // The min clamp of 10 s keeps hedges out of the way: only the failover is judged against the deadline.
-    Hedge<String> hedge = Hedge.<String>builder().maxAttempts(3).timeout(Duration.ofMillis(150)).timeSource(time)
+    Hedge<String> hedge = bound(Hedge.<String>builder().maxAttempts(3).timeout(Duration.ofMillis(150)).timeSource(time)
         .adaptiveDelay(AdaptiveDelay.targetExtraLoad(0.5).window(10).minSamples(10).min(Duration.ofSeconds(10)))
-        .listener(metrics).build();
+        );
     for (int i = 0; i < 10; i++) { // a typical success takes 100 ms on the policy's clock
       assertThat(caller.start(() -> hedge.call(() -> {
         time.advance(Duration.ofMillis(100));
@@ -283,6 +289,7 @@ class HedgeMetricsTest {
 
   @Test
   void everyCounterIsRegisteredAtZeroBeforeTheFirstCall() {
+    bound(Hedge.<String>builder());
     for (String outcome : new String[] {"succeeded", "all_failed", "fatal", "timed_out", "denied_by_budget",
         "skipped_for_deadline", "cancelled", "error"}) {
       assertThat(count("redundant.calls", "outcome", outcome)).as(outcome).isZero();
@@ -297,7 +304,7 @@ class HedgeMetricsTest {
   @EnumSource(Caller.class)
   void statisticsGaugesReadTheCurrentDelayAndTheLoadOfThePolicy(Caller caller) {
     // A manual clock that nobody advances: the 250 ms delay never elapses, so no hedge starts.
-    Hedge<String> hedge = metrics.bindStatistics(Hedge.<String>builder().maxAttempts(3)
+    Hedge<String> hedge = metrics.bind(Hedge.<String>builder().maxAttempts(3)
         .delay(Duration.ofMillis(250)).timeSource(new ManualTimeSource()).build());
     assertThat(gauge("redundant.hedge.delay")).isEqualTo(250.0);
     assertThat(gauge("redundant.extra.load")).isZero();
@@ -324,7 +331,7 @@ class HedgeMetricsTest {
 
   @Test
   void theDelayGaugeIsNotANumberWhenNoHedgeWouldStart() {
-    Hedge<String> failoverOnly = metrics.bindStatistics(Hedge.<String>builder().noHedging().build());
+    Hedge<String> failoverOnly = metrics.bind(Hedge.<String>builder().noHedging().build());
 
     assertThat(gauge("redundant.hedge.delay")).isNaN();
     assertThat(failoverOnly.statistics().currentDelay()).isEmpty();
@@ -334,7 +341,7 @@ class HedgeMetricsTest {
   void prometheusTextCarriesEveryMeterWithThePolicyTag() throws Exception {
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     HedgeMetrics quotes = new HedgeMetrics(prometheus, "quotes");
-    Hedge<String> hedge = quotes.bindStatistics(Hedge.<String>builder().delay(Duration.ofSeconds(1))
+    Hedge<String> hedge = quotes.bind(Hedge.<String>builder().delay(Duration.ofSeconds(1))
         .listener(quotes).build());
 
     hedge.call(() -> "quote");
@@ -356,10 +363,30 @@ class HedgeMetricsTest {
   }
 
   @Test
+  void aMeterFilterTurnsOnTheLatencyHistogramAsTheClassCommentSays() throws Exception {
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    prometheus.config().meterFilter(new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+        return id.getName().equals("redundant.call.latency")
+            ? DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config) : config;
+      }
+    });
+    HedgeMetrics quotes = new HedgeMetrics(prometheus, "quotes");
+    Hedge<String> hedge = quotes.bind(Hedge.<String>builder().listener(quotes).build());
+
+    hedge.call(() -> "quote");
+
+    await().atMost(PATIENCE).until(() -> prometheus.scrape()
+        .contains("redundant_call_latency_seconds_count{policy=\"quotes\",succeeded=\"true\"} 1"));
+    assertThat(prometheus.scrape()).contains("redundant_call_latency_seconds_bucket{");
+  }
+
+  @Test
   void itCombinesWithAnotherListener() throws Exception {
     AtomicInteger hedges = new AtomicInteger();
-    Hedge<String> hedge = Hedge.<String>builder().maxAttempts(2).delay(Duration.ZERO)
-        .listener(HedgeListener.of(metrics, HedgeListener.onHedge(attempt -> hedges.incrementAndGet()))).build();
+    Hedge<String> hedge = metrics.bind(Hedge.<String>builder().maxAttempts(2).delay(Duration.ZERO)
+        .listener(HedgeListener.of(metrics, HedgeListener.onHedge(attempt -> hedges.incrementAndGet()))).build());
 
     hedge.call(() -> "x");
 
@@ -374,9 +401,14 @@ class HedgeMetricsTest {
     assertThatThrownBy(() -> new HedgeMetrics(empty, null)).hasMessageContaining("policy");
     assertThatThrownBy(() -> new HedgeMetrics(empty, " ")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("policy");
-    assertThatThrownBy(() -> metrics.bindStatistics(null)).hasMessageContaining("hedge");
+    assertThatThrownBy(() -> metrics.bind(null)).hasMessageContaining("hedge");
     assertThat(empty.getMeters()).isEmpty();
     assertThat(metrics).hasToString("HedgeMetrics[policy=p]");
+  }
+
+  /** Builds the policy with the metrics as its listener, and binds its statistics. */
+  private Hedge<String> bound(HedgeBuilder<String> builder) {
+    return metrics.bind(builder.listener(metrics).build());
   }
 
   private double gauge(String name) {
@@ -384,10 +416,15 @@ class HedgeMetricsTest {
   }
 
   private double count(String name) {
-    return registry.get(name).tag("policy", "p").counter().count();
+    return count(registry.get(name).tag("policy", "p").meter());
   }
 
   private double count(String name, String tag, String value) {
-    return registry.get(name).tag("policy", "p").tag(tag, value).counter().count();
+    return count(registry.get(name).tag("policy", "p").tag(tag, value).meter());
+  }
+
+  /** A counter's count, whether the listener counts it or the policy's statistics do. */
+  private static double count(Meter meter) {
+    return meter instanceof FunctionCounter counted ? counted.count() : ((Counter) meter).count();
   }
 }

@@ -118,7 +118,7 @@ public final class MetricsExample {
     // delay lands at the end of the fast answers, not among the slow ones. The fixed 1 s (scaled) applies
     // until the adaptive delay has seen its first 100 first attempts.
     HedgeMetrics metrics = new HedgeMetrics(registry, "flaky-tool");
-    Hedge<String> hedge = metrics.bindStatistics(Hedge.<String>builder()
+    Hedge<String> hedge = metrics.bind(Hedge.<String>builder()
         .maxAttempts(5)
         .delay(Duration.ofNanos(Math.round(1e9 * TIME_SCALE)))
         .adaptiveDelay(AdaptiveDelay.targetExtraLoad(0.15))
