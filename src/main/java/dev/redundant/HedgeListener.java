@@ -159,15 +159,47 @@ public interface HedgeListener {
   /**
    * What one call did.
    *
-   * @param succeeded whether an attempt won
+   * @param succeeded whether an attempt won; {@code outcome == Outcome.SUCCEEDED}
    * @param attemptsStarted how many attempts started, between 1 and {@code maxAttempts}
    * @param hedgesStarted how many of them were {@linkplain Attempt#isHedge() hedges}
    * @param winner the winning attempt's index, or -1 without a winner
    * @param duration from the start of the call to its end
    * @param failoversStarted how many of them were failovers ({@link Attempt.Trigger#FAILOVER})
+   * @param outcome how the call ended: with a winner, or why without one
    */
   record CallSummary(boolean succeeded, int attemptsStarted, int hedgesStarted, int winner,
-      Duration duration, int failoversStarted) {
+      Duration duration, int failoversStarted, Outcome outcome) {
+
+    /**
+     * Checks the components.
+     *
+     * @throws NullPointerException if {@code duration} or {@code outcome} is null
+     * @throws IllegalArgumentException if {@code succeeded} disagrees with {@code outcome}
+     */
+    public CallSummary {
+      requireNonNull(duration, "duration");
+      requireNonNull(outcome, "outcome");
+      if (succeeded != (outcome == Outcome.SUCCEEDED)) {
+        throw new IllegalArgumentException("succeeded (" + succeeded + ") disagrees with outcome " + outcome);
+      }
+    }
+
+    /**
+     * A summary whose outcome follows from {@code succeeded} ({@code SUCCEEDED} or {@code ALL_FAILED}), as
+     * before {@code outcome} existed.
+     *
+     * @param succeeded whether an attempt won
+     * @param attemptsStarted how many attempts started
+     * @param hedgesStarted how many of them were hedges
+     * @param winner the winning attempt's index, or -1 without a winner
+     * @param duration from the start of the call to its end
+     * @param failoversStarted how many of them were failovers
+     */
+    public CallSummary(boolean succeeded, int attemptsStarted, int hedgesStarted, int winner, Duration duration,
+        int failoversStarted) {
+      this(succeeded, attemptsStarted, hedgesStarted, winner, duration, failoversStarted,
+          succeeded ? Outcome.SUCCEEDED : Outcome.ALL_FAILED);
+    }
 
     /**
      * A summary without failovers, as before {@code failoversStarted} existed.
@@ -180,6 +212,35 @@ public interface HedgeListener {
      */
     public CallSummary(boolean succeeded, int attemptsStarted, int hedgesStarted, int winner, Duration duration) {
       this(succeeded, attemptsStarted, hedgesStarted, winner, duration, 0);
+    }
+
+    /** How a call ended; every outcome but {@code SUCCEEDED} is the call's failure. */
+    public enum Outcome {
+      /** An attempt won: the call returned its value. */
+      SUCCEEDED,
+      /** Every attempt failed: {@link AllAttemptsFailedException}. */
+      ALL_FAILED,
+      /** An attempt failed with a failure the policy classifies as fatal: {@link FatalFailureException}. */
+      FATAL,
+      /** The call's timeout or deadline passed: {@link HedgeTimeoutException}. */
+      TIMED_OUT,
+      /**
+       * Every attempt started had failed and the {@link HedgeBudget} denied the failover:
+       * {@link AllAttemptsFailedException}.
+       */
+      DENIED_BY_BUDGET,
+      /**
+       * Every attempt started had failed and the failover was skipped, too close to the deadline:
+       * {@link AllAttemptsFailedException}.
+       */
+      SKIPPED_FOR_DEADLINE,
+      /** The caller gave up: it was interrupted, or its future was cancelled or completed from outside. */
+      CANCELLED,
+      /**
+       * An attempt threw a {@link VirtualMachineError} or {@link AssertionError}, or the policy's
+       * {@link TimeSource} threw: the caller gets that throwable itself.
+       */
+      ERROR
     }
   }
 

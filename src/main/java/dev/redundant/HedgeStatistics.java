@@ -33,6 +33,22 @@ import java.util.Optional;
  *     {@linkplain LatencyQuantiles#censored() censored}, attempts are cut short or hang.</li>
  * </ul>
  *
+ * <h2>Does hedging pay?</h2>
+ * <ul>
+ * <li>{@link #hedgeWinShare()} is the share of calls a hedge won: the calls whose latency the hedges
+ *     changed. It is at most {@link #hedgeRate()}; the rest of the hedges were wasted load.</li>
+ * <li>{@link #meanFirstAttemptTimeAtHedgeWin()} is, for those calls, how long the first attempt had been
+ *     running when the hedge won. Without that hedge the call would have waited at least this long for its
+ *     first attempt (which had not answered yet), so it bounds the latency the hedge spared the caller
+ *     from below; the time actually saved is the first attempt's remaining time, which nobody observes
+ *     because the attempt is cancelled. Compare it with the first attempts' {@link #latency() p50}: far above
+ *     it, each won hedge rescued a call from the tail; close to the delay, the hedges win by a hair and a
+ *     longer delay would cost little latency and save load.</li>
+ * <li>On a dashboard, read both over a window, from the differences of two snapshots (or the rate of the
+ *     cumulative counters): {@code Δ hedgesWon / Δ calls} and
+ *     {@code Δ firstAttemptTimeAtHedgeWins / Δ hedgesWon}.</li>
+ * </ul>
+ *
  * <p>Counters are read one after another while calls may be running, so a snapshot taken under load
  * may be off by the calls in flight; the relations above hold exactly in a snapshot taken while no call
  * runs.
@@ -53,20 +69,76 @@ import java.util.Optional;
  * @param delayMode where the current hedge delay comes from
  * @param currentDelay the hedge delay a call would use now; empty when no hedge would start
  * @param latency recent first attempts' latency
+ * @param firstAttemptTimeAtHedgeWins for the calls a hedge won ({@code hedgesWon}), the sum of how long
+ *     each call's first attempt had been running when the hedge won (the time from the call's start to the
+ *     win; if the first attempt had failed before, the time since it started)
  */
 public record HedgeStatistics(long calls, long successes, long failures, long attempts, long hedgesStarted,
     long hedgesWon, long failovers, long deniedByBudget, long skippedForDeadline, DelayMode delayMode,
-    Optional<Duration> currentDelay, LatencyQuantiles latency) {
+    Optional<Duration> currentDelay, LatencyQuantiles latency, Duration firstAttemptTimeAtHedgeWins) {
 
   /**
    * Checks the components.
    *
-   * @throws NullPointerException if {@code delayMode}, {@code currentDelay} or {@code latency} is null
+   * @throws NullPointerException if {@code delayMode}, {@code currentDelay}, {@code latency} or
+   *     {@code firstAttemptTimeAtHedgeWins} is null
+   * @throws IllegalArgumentException if {@code firstAttemptTimeAtHedgeWins} is negative
    */
   public HedgeStatistics {
     requireNonNull(delayMode, "delayMode");
     requireNonNull(currentDelay, "currentDelay");
     requireNonNull(latency, "latency");
+    requireNonNull(firstAttemptTimeAtHedgeWins, "firstAttemptTimeAtHedgeWins");
+    if (firstAttemptTimeAtHedgeWins.isNegative()) {
+      throw new IllegalArgumentException(
+          "firstAttemptTimeAtHedgeWins must not be negative, was " + firstAttemptTimeAtHedgeWins);
+    }
+  }
+
+  /**
+   * A snapshot without the time of hedge wins (zero), as before {@code firstAttemptTimeAtHedgeWins}
+   * existed.
+   *
+   * @param calls calls that started their first attempt
+   * @param successes calls that returned a value
+   * @param failures calls that ended without a value
+   * @param attempts attempts started
+   * @param hedgesStarted hedges started
+   * @param hedgesWon calls won by a hedge
+   * @param failovers attempts started because an earlier one failed
+   * @param deniedByBudget hedges and failovers the budget did not allow
+   * @param skippedForDeadline hedges and failovers not started for the deadline
+   * @param delayMode where the current hedge delay comes from
+   * @param currentDelay the hedge delay a call would use now
+   * @param latency recent first attempts' latency
+   * @throws NullPointerException if {@code delayMode}, {@code currentDelay} or {@code latency} is null
+   */
+  public HedgeStatistics(long calls, long successes, long failures, long attempts, long hedgesStarted,
+      long hedgesWon, long failovers, long deniedByBudget, long skippedForDeadline, DelayMode delayMode,
+      Optional<Duration> currentDelay, LatencyQuantiles latency) {
+    this(calls, successes, failures, attempts, hedgesStarted, hedgesWon, failovers, deniedByBudget,
+        skippedForDeadline, delayMode, currentDelay, latency, Duration.ZERO);
+  }
+
+  /**
+   * Returns the share of calls that a hedge won, {@code hedgesWon / calls}: the calls whose latency the
+   * hedges changed. Zero before the first call.
+   *
+   * @return the hedge win share, in [0, 1]
+   */
+  public double hedgeWinShare() {
+    return calls == 0 ? 0 : (double) hedgesWon / calls;
+  }
+
+  /**
+   * Returns, for the calls that a hedge won, the mean time their first attempt had been running when the
+   * hedge won, {@code firstAttemptTimeAtHedgeWins / hedgesWon}: a lower bound on how long those calls would
+   * have taken without the hedge (see the class comment).
+   *
+   * @return the mean, or empty before the first call won by a hedge
+   */
+  public Optional<Duration> meanFirstAttemptTimeAtHedgeWin() {
+    return hedgesWon == 0 ? Optional.empty() : Optional.of(firstAttemptTimeAtHedgeWins.dividedBy(hedgesWon));
   }
 
   /**

@@ -9,8 +9,12 @@ import dev.redundant.internal.Concurrently;
 import dev.redundant.internal.DelayEstimator;
 import dev.redundant.internal.HedgeCounters;
 import dev.redundant.internal.RaceConfig;
+import dev.redundant.testing.ManualTimeSource;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Statistics snapshots: the counts add up, exactly, even when thousands of calls count at once. */
@@ -39,9 +43,75 @@ class HedgeStatisticsTest {
   }
 
   @Test
+  void whetherHedgingPaysFollowsTheCounts() {
+    HedgeStatistics stats = new HedgeStatistics(100, 95, 3, 112, 8, 2, 4, 1, 0, DelayMode.LEARNT,
+        Optional.of(Duration.ofMillis(80)), LatencyQuantiles.NONE, Duration.ofMillis(300));
+    assertThat(stats.hedgeWinShare()).isEqualTo(0.02);
+    assertThat(stats.meanFirstAttemptTimeAtHedgeWin()).contains(Duration.ofMillis(150));
+
+    HedgeStatistics before = new HedgeStatistics(100, 95, 3, 112, 8, 0, 4, 1, 0, DelayMode.LEARNT,
+        Optional.of(Duration.ofMillis(80)), LatencyQuantiles.NONE);
+    assertThat(before.firstAttemptTimeAtHedgeWins()).isZero();
+    assertThat(before.meanFirstAttemptTimeAtHedgeWin()).isEmpty();
+    assertThat(new HedgeCounters().snapshot(RaceConfig.NEVER).hedgeWinShare()).isZero();
+  }
+
+  @Test
+  void aHedgeThatWinsCountsHowLongTheFirstAttemptHadBeenRunning() throws Exception {
+    ManualTimeSource time = new ManualTimeSource();
+    Hedge<String> hedge = Hedge.<String>builder().maxAttempts(2).delay(Duration.ofMillis(100)).timeSource(time)
+        .build();
+    CountDownLatch hedgeStarted = new CountDownLatch(1);
+    CountDownLatch answer = new CountDownLatch(1);
+
+    CompletableFuture<String> call = hedge.callAsync(attempt -> {
+      if (attempt.index() == 0) {
+        new CountDownLatch(1).await(); // never answers: interrupted when the hedge wins
+      }
+      hedgeStarted.countDown();
+      answer.await();
+      return "hedge";
+    });
+    time.awaitParkedUntil(Duration.ofMillis(100));
+    time.advance(Duration.ofMillis(100));
+    assertThat(hedgeStarted.await(30, TimeUnit.SECONDS)).isTrue();
+    time.advance(Duration.ofMillis(250));
+    answer.countDown();
+
+    assertThat(call.get(30, TimeUnit.SECONDS)).isEqualTo("hedge");
+    Patiently.patiently().until(() -> hedge.statistics().hedgesWon() == 1);
+    HedgeStatistics stats = hedge.statistics();
+    assertThat(stats.firstAttemptTimeAtHedgeWins()).isEqualTo(Duration.ofMillis(350));
+    assertThat(stats.meanFirstAttemptTimeAtHedgeWin()).contains(Duration.ofMillis(350));
+    assertThat(stats.hedgeWinShare()).isEqualTo(1.0);
+  }
+
+  @Test
+  void aFirstAttemptThatWinsAddsNoHedgeWinTime() throws Exception {
+    Hedge<String> hedge = Hedge.<String>builder().maxAttempts(2).delay(Duration.ZERO).build();
+    CountDownLatch hedgeRunning = new CountDownLatch(1);
+
+    assertThat(hedge.call(attempt -> {
+      if (attempt.index() == 1) {
+        hedgeRunning.countDown();
+        new CountDownLatch(1).await(); // the hedge loses
+      }
+      assertThat(hedgeRunning.await(30, TimeUnit.SECONDS)).isTrue();
+      return "first";
+    })).isEqualTo("first");
+
+    Patiently.patiently().until(() -> hedge.statistics().successes() == 1);
+    assertThat(hedge.statistics().hedgesWon()).isZero();
+    assertThat(hedge.statistics().firstAttemptTimeAtHedgeWins()).isZero();
+  }
+
+  @Test
   void componentsAreChecked() {
     assertThatThrownBy(() -> new HedgeStatistics(0, 0, 0, 0, 0, 0, 0, 0, 0, null, Optional.empty(),
         LatencyQuantiles.NONE)).isInstanceOf(NullPointerException.class).hasMessage("delayMode");
+    assertThatThrownBy(() -> new HedgeStatistics(0, 0, 0, 0, 0, 0, 0, 0, 0, DelayMode.FIXED, Optional.empty(),
+        LatencyQuantiles.NONE, Duration.ofNanos(-1))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("firstAttemptTimeAtHedgeWins");
     assertThatThrownBy(() -> new LatencyQuantiles(3, 4, Optional.empty(), Optional.empty(), Optional.empty()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("censored must be between 0 and samples (3), was 4");

@@ -4,8 +4,19 @@ import dev.redundant.AdaptiveDelay;
 import dev.redundant.Hedge;
 import dev.redundant.HedgeBudget;
 import dev.redundant.Redundant;
+import dev.redundant.micrometer.HedgeMetrics;
+import dev.redundant.opentelemetry.HedgeTracing;
+import dev.redundant.opentelemetry.TracedHedge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -24,7 +35,8 @@ import java.util.concurrent.Executors;
  * <pre>
  * java -cp target/benchmarks.jar dev.redundant.bench.PairedRatios [rounds] [warmupSeconds] [callers] [pairs]
  *   callers: platform,virtual (default both); pairs: a regex over fs2_invokeAny, fs1_vtStartJoin,
- *   hedged_fs1, adaptive_budget_fs1, fs2_cfAnyOf, stage_orTimeout, stageLater_orTimeoutLater (default all)
+ *   hedged_fs1, adaptive_budget_fs1, metrics_hedged, tracing_hedged, fs2_cfAnyOf, stage_orTimeout,
+ *   stageLater_orTimeoutLater (default all)
  * </pre>
  */
 public final class PairedRatios {
@@ -55,7 +67,21 @@ public final class PairedRatios {
       // The closed loop on the fast path: every first attempt wins, is recorded, and funds the budget.
       Hedge<Integer> adaptive = Hedge.<Integer>builder().maxAttempts(2).delay(Duration.ofSeconds(1))
           .adaptiveDelay(AdaptiveDelay.targetExtraLoad(0.05)).budget(HedgeBudget.builder().build()).build();
+      // Observability bound to the same policy as 'hedged': Micrometer meters (listener + statistics
+      // gauges on a SimpleMeterRegistry), and OpenTelemetry spans (the SDK, every span sampled and handed to
+      // an exporter that drops it, so the cost is the spans' own).
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      HedgeMetrics metrics = new HedgeMetrics(registry, "bench");
+      Hedge<Integer> metered = metrics.bind(Hedge.<Integer>builder().maxAttempts(2)
+          .delay(Duration.ofSeconds(1)).listener(metrics).build());
+      SdkTracerProvider tracerProvider = SdkTracerProvider.builder()
+          .addSpanProcessor(SimpleSpanProcessor.create(new DroppingExporter())).build();
+      HedgeTracing tracing = HedgeTracing.create(
+          OpenTelemetrySdk.builder().setTracerProvider(tracerProvider).build(), "bench");
+      TracedHedge<Integer> traced = tracing.traced(Hedge.<Integer>builder().maxAttempts(2)
+          .delay(Duration.ofSeconds(1)).listener(tracing).build());
       Op firstSuccess1 = in -> Redundant.firstSuccess(1, () -> in * 31);
+      Op hedgedFirstWins = in -> hedged.call(attempt -> in * 31 + attempt.index());
       Op firstSuccess2 = in -> Redundant.firstSuccess(2, () -> in * 31);
       int[] out = new int[1];
       List<Pair> pairs = List.of(
@@ -70,6 +96,10 @@ public final class PairedRatios {
               in -> hedged.call(attempt -> in * 31 + attempt.index()), firstSuccess1),
           new Pair("adaptive_budget_fs1", "hedged adaptive+budget, first wins / firstSuccess(1)",
               in -> adaptive.call(attempt -> in * 31 + attempt.index()), firstSuccess1),
+          new Pair("metrics_hedged", "hedged+metrics, first wins / hedged",
+              in -> metered.call(attempt -> in * 31 + attempt.index()), hedgedFirstWins),
+          new Pair("tracing_hedged", "hedged+tracing (SDK), first wins / hedged",
+              in -> traced.call(attempt -> in * 31 + attempt.index()), hedgedFirstWins),
           new Pair("fs2_cfAnyOf", "firstSuccess(2) / CompletableFuture anyOf(2)", firstSuccess2, in -> {
             CompletableFuture<Integer> a = CompletableFuture.supplyAsync(() -> in * 31, executor);
             CompletableFuture<Integer> b = CompletableFuture.supplyAsync(() -> in * 31 + 1, executor);
@@ -92,6 +122,26 @@ public final class PairedRatios {
           measure(pair, caller, virtual, rounds, warmupSeconds);
         }
       }
+      tracerProvider.close();
+    }
+  }
+
+  /** Takes every span and drops it: what tracing costs the call, without an exporter's I/O. */
+  private static final class DroppingExporter implements SpanExporter {
+    @Override
+    public CompletableResultCode export(Collection<SpanData> spans) {
+      sink += spans.size();
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
     }
   }
 

@@ -194,6 +194,9 @@ final class ClosedLoop {
     }
     if (counters != null) {
       counters.callSucceeded(winner.isHedge());
+      if (winner.isHedge()) { // attempt 0 started with the call: its running time is the call's so far
+        counters.hedgeWonAfter(winner.sinceCallStart().toNanos());
+      }
     }
   }
 

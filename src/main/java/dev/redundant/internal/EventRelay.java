@@ -24,7 +24,7 @@ import java.time.Duration;
  *               or dropped
  *   an attempt's report (its own outcome, or the clock's timeout of it): adds 1 before it takes
  *               ownership of the outcome, subtracts it once the listener was told
- *   the decider: writes Race.winnerIndex, then adds FINISH
+ *   the decider: writes Race.winnerIndex (the winner, or -1 - CallEnd.ordinal()), then adds FINISH
  *   whoever brings the count to exactly FINISH emits, after a CAS FINISH ──▶ FINISH | EMITTED
  * </pre>
  * So the decider emits at once when nothing is in flight, else the last one in flight does; the CAS makes
@@ -40,6 +40,7 @@ final class EventRelay {
   private static final int FINISH = 1 << 30;
   /** {@code Race.pendingEvents}: onCallFinished was emitted. */
   private static final int EMITTED = 1 << 29;
+  private static final CallEnd[] CALL_ENDS = CallEnd.values();
 
   private final HedgeListener listener;
 
@@ -112,9 +113,19 @@ final class EventRelay {
   }
 
   /**
+   * The decider's request for onCallFinished of a call without a winner; see {@link #callFinished(Race, int)}.
+   *
+   * @param how how the call ended
+   */
+  @SuppressWarnings("EnumOrdinal") // encoded in the int the decider hands to the emitter; decoded by outcome()
+  void callFinished(Race<?> call, CallEnd how) {
+    callFinished(call, -1 - how.ordinal());
+  }
+
+  /**
    * The decider's request for onCallFinished: now if no launch is in flight, else by the last launcher.
    *
-   * @param winner the winner's index, or {@link Race#NO_WINNER}
+   * @param winner the winner's index, or {@code -1 - CallEnd.ordinal()} for a call without a winner
    */
   void callFinished(Race<?> call, int winner) {
     call.winnerIndex = winner; // published by the add of FINISH
@@ -141,8 +152,24 @@ final class EventRelay {
       }
     }
     int winner = call.winnerIndex;
-    finished(new CallSummary(winner != Race.NO_WINNER, attempts, hedges, winner,
-        Duration.ofNanos(Math.max(0, call.now() - call.startNanos())), failovers));
+    finished(new CallSummary(winner >= 0, attempts, hedges, Math.max(-1, winner),
+        Duration.ofNanos(Math.max(0, call.now() - call.startNanos())), failovers, outcome(winner)));
+  }
+
+  /** The outcome that {@code Race.winnerIndex} encodes: a winner's index, or {@code -1 - CallEnd.ordinal()}. */
+  private static CallSummary.Outcome outcome(int winner) {
+    if (winner >= 0) {
+      return CallSummary.Outcome.SUCCEEDED;
+    }
+    return switch (CALL_ENDS[-1 - winner]) {
+      case ALL_FAILED -> CallSummary.Outcome.ALL_FAILED;
+      case FATAL -> CallSummary.Outcome.FATAL;
+      case TIMEOUT -> CallSummary.Outcome.TIMED_OUT;
+      case NO_BUDGET -> CallSummary.Outcome.DENIED_BY_BUDGET;
+      case NO_TIME -> CallSummary.Outcome.SKIPPED_FOR_DEADLINE;
+      case ABORTED -> CallSummary.Outcome.CANCELLED;
+      case ERROR, CLOCK_FAILED -> CallSummary.Outcome.ERROR;
+    };
   }
 
   private static void threw(String event, Throwable t) {

@@ -25,6 +25,8 @@ public final class HedgeCounters {
   private final LongAdder failovers = new LongAdder();
   private final LongAdder denied = new LongAdder();
   private final LongAdder skipped = new LongAdder();
+  /** For the calls a hedge won: the sum of the times from the call's start (its first attempt's) to the win. */
+  private final LongAdder hedgeWinNanos = new LongAdder();
 
   /** Creates counters at zero. */
   public HedgeCounters() {}
@@ -54,6 +56,15 @@ public final class HedgeCounters {
     if (wonByHedge) {
       hedgesWon.increment();
     }
+  }
+
+  /**
+   * A hedge won its call: how long the call's first attempt had been running (or had run) by then.
+   *
+   * @param sinceFirstAttemptStart nanoseconds from the start of attempt 0 (the call's start) to the win
+   */
+  public void hedgeWonAfter(long sinceFirstAttemptStart) {
+    hedgeWinNanos.add(Math.max(0, sinceFirstAttemptStart));
   }
 
   /** A call ended without a value. */
@@ -101,6 +112,6 @@ public final class HedgeCounters {
     long h = hedges.sum();
     long f = failovers.sum();
     return new HedgeStatistics(c, successes.sum(), failures.sum(), c + h + f, h, hedgesWon.sum(), f, denied.sum(),
-        skipped.sum(), mode, delay, latency);
+        skipped.sum(), mode, delay, latency, Duration.ofNanos(hedgeWinNanos.sum()));
   }
 }

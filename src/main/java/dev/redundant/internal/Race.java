@@ -141,7 +141,7 @@ public final class Race<T> implements ClockedCall {
    */
   @SuppressWarnings("UnusedVariable") // read and written through PENDING_EVENTS
   private volatile int pendingEvents;
-  /** The winner's index for onCallFinished, or NO_WINNER: written by {@link EventRelay#callFinished} before FINISH. */
+  /** The winner's index for onCallFinished, or -1 - CallEnd.ordinal(): written by {@link EventRelay#callFinished} before FINISH. */
   int winnerIndex = NO_WINNER;
   /** Start time of the latest attempt: the next hedge delay counts from it. */
   private volatile long lastStartNanos;
@@ -623,7 +623,7 @@ public final class Race<T> implements ClockedCall {
     config.closedLoop.callEnded(null);
     release();
     if (config.events != null) {
-      config.events.callFinished(this, NO_WINNER);
+      config.events.callFinished(this, kind);
     }
     return true;
   }

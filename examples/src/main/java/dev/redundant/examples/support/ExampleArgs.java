@@ -59,6 +59,16 @@ public final class ExampleArgs {
   }
 
   /**
+   * Returns an option's text as given.
+   *
+   * @param name the option, such as {@code --chart}
+   * @return its value, possibly empty
+   */
+  public String text(String name) {
+    return values.get(name).strip();
+  }
+
+  /**
    * Returns a time scale option, a number in (0, 1].
    *
    * @param name the option
