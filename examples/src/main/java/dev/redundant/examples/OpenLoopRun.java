@@ -2,6 +2,7 @@ package dev.redundant.examples;
 
 import dev.redundant.AllAttemptsFailedException;
 import dev.redundant.Hedge;
+import dev.redundant.HedgeListener;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,8 +17,12 @@ import java.util.concurrent.locks.LockSupport;
  * seeded), each on a virtual thread of its own started on schedule whether or not earlier calls have
  * finished, as in the simulation. A call's latency runs from the start of its thread; how late threads
  * started is reported apart ({@link #startLagNanos()}). A warm-up before the measurement lets the JIT compile; its calls are not measured.
+ * S7b's arrivals are a burst of {@link Scenario#BURST_CALLS} calls at the measurement's time 0, then
+ * Poisson arrivals from {@link Scenario#BURST_SECONDS}: the burst is the first traffic its policy sees.
+ * Its warm-up arrivals call a throwaway copy of the policy and of the dependency instead, so that the
+ * JIT has compiled the code the burst runs, but no policy state (delay, budget) has been learnt.
  */
-final class OpenLoopRun {
+final class OpenLoopRun implements ScenarioRun {
   /** Real seconds of arrivals before the measurement, not measured. */
   static final double WARM_UP_REAL_SECONDS = 3;
   /** The longest a run waits for its last calls after the last arrival, in real seconds. */
@@ -29,6 +34,9 @@ final class OpenLoopRun {
   private final Dependency dependency;
   private final PhaseCounter counter;
   private final Hedge<Object> hedge;
+  /** The policy the warm-up calls: {@link #hedge}, or on S7b a throwaway copy with its own dependency. */
+  private final Hedge<Object> warmUpHedge;
+  private final Dependency warmUpDependency;
   private final double[] arrivalSeconds; // scenario seconds from the measurement's start; warm-up < 0
   private final long[] latencyNanos;
   private final long[] startLagNanos;
@@ -55,6 +63,8 @@ final class OpenLoopRun {
     this.dependency = scenario.newDependency(seed, timeline);
     this.counter = new PhaseCounter(timeline, scenario.timeScale());
     this.hedge = policy.build().apply(counter);
+    this.warmUpHedge = scenario.startsWithBurst() ? policy.build().apply(new HedgeListener() {}) : hedge;
+    this.warmUpDependency = scenario.startsWithBurst() ? scenario.newDependency(seed + 1, timeline) : dependency;
     this.arrivalSeconds = poissonArrivals(scenario, timeline.endSeconds(), new SplittableRandom(seed));
     this.latencyNanos = new long[arrivalSeconds.length];
     this.startLagNanos = new long[arrivalSeconds.length];
@@ -65,10 +75,17 @@ final class OpenLoopRun {
 
   private static double[] poissonArrivals(Scenario scenario, double endSeconds, SplittableRandom random) {
     double t = -WARM_UP_REAL_SECONDS / scenario.timeScale();
-    double[] arrivals = new double[(int) (scenario.ratePerSecond() * (endSeconds - t) * 1.2) + 100];
     int n = 0;
+    double[] arrivals = new double[(int) (scenario.ratePerSecond() * (endSeconds - t) * 1.2) + 100
+        + Scenario.BURST_CALLS];
     while (true) {
       t += -Math.log(1 - random.nextDouble()) / scenario.ratePerSecond();
+      if (scenario.startsWithBurst() && t >= 0 && t < Scenario.BURST_SECONDS) {
+        for (int i = 0; i < Scenario.BURST_CALLS; i++) {
+          arrivals[n++] = 0; // the burst, first of all the measured calls; then no arrival until BURST_SECONDS
+        }
+        t = Scenario.BURST_SECONDS;
+      }
       if (t >= endSeconds) {
         return Arrays.copyOf(arrivals, n);
       }
@@ -85,7 +102,8 @@ final class OpenLoopRun {
    * @param originNanos the {@link System#nanoTime()} reading of the measurement's time 0, shared by the
    *     runs of a scenario so that their phases line up
    */
-  void start(long originNanos) {
+  @Override
+  public void start(long originNanos) {
     this.originNanos = originNanos;
     counter.start(originNanos);
     scheduler = Thread.ofPlatform().name("arrivals " + scenario.id() + " " + policy.policy()).daemon()
@@ -115,7 +133,11 @@ final class OpenLoopRun {
     startLagNanos[call] = start - dueNanos(call);
     startSeconds[call] = (start - originNanos) / 1e9 / scenario.timeScale();
     try {
-      hedge.call(attempt -> dependency.call(attempt, call));
+      if (arrivalSeconds[call] < 0) {
+        warmUpHedge.call(attempt -> warmUpDependency.call(attempt, call));
+      } else {
+        hedge.call(attempt -> dependency.call(attempt, call));
+      }
       succeeded[call] = true;
     } catch (AllAttemptsFailedException e) {
       // a failed call (its timeout included): measured at its failure
@@ -134,7 +156,8 @@ final class OpenLoopRun {
    * @throws IllegalStateException if calls are still running after the drain time, or one failed in a way
    *     the policy does not explain (a bug)
    */
-  void await() throws InterruptedException {
+  @Override
+  public void await() throws InterruptedException {
     scheduler.join();
     if (!done.await(DRAIN_REAL_SECONDS, TimeUnit.SECONDS)) {
       throw new IllegalStateException(scenario.id() + " " + policy.policy() + ": " + done.getCount()
@@ -152,7 +175,8 @@ final class OpenLoopRun {
    *
    * @return the rows
    */
-  List<StrategyResult> results() {
+  @Override
+  public List<StrategyResult> results() {
     List<StrategyResult> rows = new ArrayList<>();
     for (Phase phase : timeline.reported()) {
       double[] latencies = new double[arrivalSeconds.length];
@@ -183,7 +207,8 @@ final class OpenLoopRun {
    *
    * @return the lags, unsorted
    */
-  long[] startLagNanos() {
+  @Override
+  public long[] startLagNanos() {
     List<Long> lags = new ArrayList<>();
     for (int i = 0; i < arrivalSeconds.length; i++) {
       if (timeline.measures(startSeconds[i])) {
@@ -198,12 +223,24 @@ final class OpenLoopRun {
    *
    * @return a description, or null
    */
-  String load() {
-    double elapsed = (endNanos - dueNanos(0)) / 1e9;
-    return dependency.load(elapsed);
+  @Override
+  public String lagText() {
+    return "calls started late by";
   }
 
-  ScenarioPolicy policy() {
+  @Override
+  public String load() {
+    double elapsed = (endNanos - dueNanos(0)) / 1e9;
+    return joined(dependency.load(elapsed), counter.denials());
+  }
+
+  /** The non-null parts, joined by "; ", or null. */
+  static String joined(String first, String second) {
+    return first == null ? second : second == null ? first : first + "; " + second;
+  }
+
+  @Override
+  public ScenarioPolicy policy() {
     return policy;
   }
 }

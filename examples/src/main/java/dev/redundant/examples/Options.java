@@ -12,7 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param timeScale the factor applied to every latency of the tool and every hedge delay
  * @param concurrency how many callers make calls at the same time
  * @param chart where to write the latency chart (a PNG), or null for none
- * @param scenario the scenario to run ({@code S1} ... {@code S6b} or {@code all}), or null for the
+ * @param scenario the scenario to run ({@code S1} ... {@code S7b} or {@code all}), or null for the
  *     notebook comparison
  * @param sweep whether scenarios add fixed-delay rows over a range of delays
  * @param json where scenarios write their rows as JSON, or null
@@ -47,13 +47,15 @@ record Options(int calls, long seed, double timeScale, int concurrency, Path cha
                            (survival curve, log time axis, p99 marked; see LatencyChart)
         --help             print this help and exit
 
-      Scenarios (issue 10; shared/hedging-effectiveness.md), against the real library:
-        --scenario NAME    S1, S1d, S2, S3, S5a, S5b, S6a, S6b, or all: compares no hedging (none), 2 at
-                           once (notebook), the simulation's fixed delay (fixed) and the adaptive policy
-                           (adaptive; S1d also adaptive-no-deadline) under open-loop arrivals at the
-                           scenario's rate; prints success, p50, p99, p99.9, attempts, hedges and
-                           failovers per call, per phase where the scenario has phases. --calls,
-                           --time-scale and --concurrency do not apply; --seed does
+      Scenarios (issues 10 and 16; shared/hedging-effectiveness.md), against the real library:
+        --scenario NAME    S1, S1d, S2, S3, S5a, S5b, S6a, S6b, S7a, S7b, or all: compares no hedging
+                           (none), 2 at once (notebook; not on S7a/S7b), the simulation's fixed delay
+                           (fixed) and the adaptive policy (adaptive; S1d also adaptive-no-deadline;
+                           S6a/S6b also adaptive-default-budget; S7a/S7b also adaptive-no-budget) under
+                           open-loop arrivals at the scenario's rate (S7a: 200 closed-loop callers;
+                           S7b: 300 calls at once, then 20 a second); prints success, p50, p99, p99.9,
+                           attempts, hedges and failovers per call, per phase where the scenario has
+                           phases. --calls, --time-scale and --concurrency do not apply; --seed does
         --sweep            with --scenario: more fixed-delay rows, and the fixed-delay frontier
         --json FILE        with --scenario: write every row to FILE as a JSON array
         --seconds S        with --scenario: real seconds of arrivals measured per scenario, 30 to 3600

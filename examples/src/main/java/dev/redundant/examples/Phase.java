@@ -16,7 +16,11 @@ enum Phase {
   /** S6: calls started in the first 10 s after the dependency recovered. */
   RECOVERY_10S("recovery-10s"),
   /** S6: calls started later than that. */
-  AFTER_RECOVERY("after-recovery");
+  AFTER_RECOVERY("after-recovery"),
+  /** S7b: the calls that arrive at once, before any other. */
+  BURST("burst"),
+  /** S7b: the calls that arrive after the burst. */
+  AFTER_BURST("after-burst");
 
   private final String label;
 

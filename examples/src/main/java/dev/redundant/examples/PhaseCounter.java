@@ -2,6 +2,7 @@ package dev.redundant.examples;
 
 import dev.redundant.Attempt;
 import dev.redundant.HedgeListener;
+import dev.redundant.HedgeListener.SkippedAttempt;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -18,6 +19,8 @@ final class PhaseCounter implements HedgeListener {
   private final LongAdder[] attempts = adders();
   private final LongAdder[] hedges = adders();
   private final LongAdder[] failovers = adders();
+  private final LongAdder[] deniedHedges = adders();
+  private final LongAdder[] deniedFailovers = adders();
 
   /**
    * Creates a counter.
@@ -60,13 +63,24 @@ final class PhaseCounter implements HedgeListener {
     count(hedges, attempt);
   }
 
+  @Override
+  public void onAttemptSkipped(SkippedAttempt skipped) {
+    if (skipped.reason() == SkippedAttempt.Reason.BUDGET) {
+      count(skipped.trigger() == Attempt.Trigger.HEDGE ? deniedHedges : deniedFailovers, skipped.sinceCallStart());
+    }
+  }
+
   private void count(LongAdder[] adders, Attempt attempt) {
+    count(adders, attempt.sinceCallStart());
+  }
+
+  private void count(LongAdder[] adders, java.time.Duration sinceCallStart) {
     long origin = originNanos;
     if (origin == Long.MAX_VALUE) {
       return;
     }
     // The policy runs on the system clock, so its call start is a System.nanoTime() reading.
-    long callStart = System.nanoTime() - attempt.sinceCallStart().toNanos();
+    long callStart = System.nanoTime() - sinceCallStart.toNanos();
     double seconds = (callStart - origin) / 1e9 / timeScale;
     if (!timeline.measures(seconds)) {
       return;
@@ -88,5 +102,37 @@ final class PhaseCounter implements HedgeListener {
 
   long failovers(Phase phase) {
     return failovers[phase.ordinal()].sum();
+  }
+
+  /** Hedges the policy's budget denied, of calls started in the phase. */
+  long deniedHedges(Phase phase) {
+    return deniedHedges[phase.ordinal()].sum();
+  }
+
+  /** Failovers the policy's budget denied, of calls started in the phase. */
+  long deniedFailovers(Phase phase) {
+    return deniedFailovers[phase.ordinal()].sum();
+  }
+
+  /**
+   * Describes what the budget denied in each phase, for the report.
+   *
+   * @return for example {@code "budget denied 12 hedges, 0 failovers (burst: 3, 0)"}, or null if nothing
+   */
+  String denials() {
+    if (deniedHedges(Phase.ALL) + deniedFailovers(Phase.ALL) == 0) {
+      return null;
+    }
+    StringBuilder text = new StringBuilder("budget denied ").append(deniedHedges(Phase.ALL)).append(" hedges, ")
+        .append(deniedFailovers(Phase.ALL)).append(" failovers");
+    String sep = " (";
+    for (Phase phase : timeline.reported()) {
+      if (phase != Phase.ALL) {
+        text.append(sep).append(phase.label()).append(": ").append(deniedHedges(phase)).append(", ")
+            .append(deniedFailovers(phase));
+        sep = "; ";
+      }
+    }
+    return sep.equals("; ") ? text.append(')').toString() : text.toString();
   }
 }

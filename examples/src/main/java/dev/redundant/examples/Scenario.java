@@ -30,7 +30,24 @@ enum Scenario {
   S6A("S2, then a total outage (every attempt fails after 1 ms), then recovery", 1, 200, 0.5, 0.083, 3,
       new double[] {0.03, 0.05, 0.13, 0.2}, Shape.OUTAGE_FAILING),
   S6B("S2, then a total outage in which every attempt hangs, then recovery", 1, 200, 0.5, 0.083, 3,
-      new double[] {0.03, 0.05, 0.13, 0.2}, Shape.OUTAGE_HANGING);
+      new double[] {0.03, 0.05, 0.13, 0.2}, Shape.OUTAGE_HANGING),
+  S7A("S2's dependency called by " + Scenario.CLOSED_LOOP_CALLERS + " closed-loop callers, each calling again as"
+      + " soon as its call ends; 500 ms call timeout", 1, 0, 0.5, 0.083, 3,
+      new double[] {0.03, 0.05, 0.13, 0.2}, Shape.CLOSED_LOOP),
+  S7B("the seed tool, " + Scenario.BURST_CALLS + " calls at once, then 20 calls/s; no call timeout", 0.1, 20, null,
+      1.0, 5, new double[] {0.5, 0.75, 1.5, 2, 3}, Shape.SEED_TOOL_BURST);
+
+  /** S7a's callers: each makes one call at a time, and the next as soon as it ends. */
+  static final int CLOSED_LOOP_CALLERS = 200;
+  /** S7b's start-up burst: this many calls arrive at once, first of all. */
+  static final int BURST_CALLS = 300;
+  /**
+   * When S7b's steady arrivals begin and its {@code burst} phase ends, in scenario seconds (1 s of real
+   * time): a margin after the burst, whose calls all arrive at 0, so that the burst's threads, which a
+   * loaded machine starts late (by up to tenths of a real second when a cold JVM starts 300 calls per
+   * policy at once), are still counted in the burst.
+   */
+  static final double BURST_SECONDS = 10;
 
   /** The S2 latency: median 10 ms, sigma 1.288, so p99 = 10 ms x exp(2.326 x 1.288) = 200 ms. */
   private static final LatencyDistribution S2_LATENCY = LatencyDistribution.lognormal(Duration.ofMillis(10), 1.288);
@@ -47,7 +64,9 @@ enum Scenario {
   private final Shape shape;
 
   /** The kind of dependency and timeline. */
-  private enum Shape { SEED_TOOL, LOGNORMAL, DOUBLING, QUEUEING, OUTAGE_FAILING, OUTAGE_HANGING }
+  private enum Shape {
+    SEED_TOOL, LOGNORMAL, DOUBLING, QUEUEING, OUTAGE_FAILING, OUTAGE_HANGING, CLOSED_LOOP, SEED_TOOL_BURST
+  }
 
   Scenario(String description, double timeScale, double ratePerSecond, Double timeoutSeconds,
       double fixedDelaySeconds, int fixedMaxAttempts, double[] sweepDelaysSeconds, Shape shape) {
@@ -74,8 +93,8 @@ enum Scenario {
         return s;
       }
     }
-    throw new IllegalArgumentException("--scenario must be one of S1, S1d, S2, S3, S5a, S5b, S6a, S6b or all,"
-        + " was '" + id + "'");
+    throw new IllegalArgumentException("--scenario must be one of S1, S1d, S2, S3, S5a, S5b, S6a, S6b, S7a, S7b"
+        + " or all, was '" + id + "'");
   }
 
   /** Returns the id as the issue writes it: {@code S1d}, {@code S5a}. */
@@ -93,9 +112,45 @@ enum Scenario {
     return timeScale;
   }
 
-  /** Calls started per scenario second. */
+  /** Calls started per scenario second (open-loop scenarios; after the burst on S7b); 0 on S7a. */
   double ratePerSecond() {
     return ratePerSecond;
+  }
+
+  /** How the calls come, for the report: a rate, closed-loop callers, or a burst and a rate. */
+  String loadText() {
+    return switch (shape) {
+      case CLOSED_LOOP -> CLOSED_LOOP_CALLERS + " closed-loop callers";
+      case SEED_TOOL_BURST -> BURST_CALLS + " calls at once, then " + Math.round(ratePerSecond) + " calls/s";
+      default -> Math.round(ratePerSecond) + " calls/s";
+    };
+  }
+
+  /** Whether the calls come from closed-loop callers (S7a) instead of open-loop arrivals. */
+  boolean closedLoop() {
+    return shape == Shape.CLOSED_LOOP;
+  }
+
+  /**
+   * Whether the arrivals begin with a burst of {@link #BURST_CALLS} at once (S7b), with no warm-up before:
+   * the burst is the first traffic the policy sees, as at a service's start.
+   */
+  boolean startsWithBurst() {
+    return shape == Shape.SEED_TOOL_BURST;
+  }
+
+  /**
+   * Whether the scenario is about many concurrent calls (S7a, S7b): its adaptive policy uses a budget at
+   * its defaults ({@code HedgeBudget.builder().build()}), the policies include {@code adaptive-no-budget}
+   * and not the notebook's 2 at once.
+   */
+  boolean aboutConcurrency() {
+    return shape == Shape.CLOSED_LOOP || shape == Shape.SEED_TOOL_BURST;
+  }
+
+  /** Whether the scenario also runs the adaptive policy with a budget at its defaults (S6a, S6b, for G13). */
+  boolean comparesDefaultBudget() {
+    return shape == Shape.OUTAGE_FAILING || shape == Shape.OUTAGE_HANGING;
   }
 
   /** The call timeout in scenario seconds, or null. */
@@ -119,16 +174,16 @@ enum Scenario {
   }
 
   /**
-   * The adaptive policy's target extra load {@code L}: 0.15 on the seed tool (S1, S1d), whose latency is
-   * bimodal with 10% of calls very slow, so {@code L} must be above that share; 0.05 elsewhere.
+   * The adaptive policy's target extra load {@code L}: 0.15 on the seed tool (S1, S1d, S7b), whose latency
+   * is bimodal with 10% of calls very slow, so {@code L} must be above that share; 0.05 elsewhere.
    */
   double targetExtraLoad() {
-    return shape == Shape.SEED_TOOL ? 0.15 : 0.05;
+    return inSeconds() ? 0.15 : 0.05;
   }
 
   /** Whether latencies read best in seconds (the seed tool) rather than milliseconds. */
   boolean inSeconds() {
-    return shape == Shape.SEED_TOOL;
+    return shape == Shape.SEED_TOOL || shape == Shape.SEED_TOOL_BURST;
   }
 
   /** Whether the scenario compares the adaptive policy without deadline awareness too (S1d, for G2). */
@@ -138,7 +193,8 @@ enum Scenario {
 
   /**
    * Returns the phases over a measurement of {@code measuredSeconds}: S3 halves; S6 a healthy first
-   * quarter (in no phase but all), an outage until half-time, 10 s of recovery, then the rest.
+   * quarter (in no phase but all), an outage until half-time, 10 s of recovery, then the rest; S7b the
+   * burst (its calls arrive at 0), then the steady arrivals from {@link #BURST_SECONDS}.
    *
    * @param measuredSeconds the measurement's length, in scenario seconds
    * @return the timeline
@@ -152,6 +208,8 @@ enum Scenario {
           new Timeline.PhaseStart(Phase.RECOVERY_10S, measuredSeconds / 2),
           new Timeline.PhaseStart(Phase.AFTER_RECOVERY, measuredSeconds / 2 + RECOVERY_PHASE_SECONDS)),
           measuredSeconds);
+      case SEED_TOOL_BURST -> new Timeline(List.of(new Timeline.PhaseStart(Phase.BURST, 0),
+          new Timeline.PhaseStart(Phase.AFTER_BURST, BURST_SECONDS)), measuredSeconds);
       default -> Timeline.single(measuredSeconds);
     };
   }
@@ -165,8 +223,8 @@ enum Scenario {
    */
   Dependency newDependency(long seed, Timeline timeline) {
     return switch (shape) {
-      case SEED_TOOL -> seedTool(seed);
-      case LOGNORMAL, DOUBLING -> lognormal(seed, null, timeline);
+      case SEED_TOOL, SEED_TOOL_BURST -> seedTool(seed);
+      case LOGNORMAL, DOUBLING, CLOSED_LOOP -> lognormal(seed, null, timeline);
       case QUEUEING -> queueing(seed);
       case OUTAGE_FAILING -> lognormal(seed, OutageSwitch.builder().failureLatency(Duration.ofMillis(1)).build(),
           timeline);

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Runs the scenarios of issue 10 against the real library ({@code --scenario NAME} or {@code all}): for
- * each, every policy at once, each with a dependency of its own and the same seeded arrivals, in real time
- * (time-scaled for S1 and S1d). Prints a Markdown table per scenario, the fixed-delay frontier with
+ * Runs the scenarios of issues 10 and 16 against the real library ({@code --scenario NAME} or {@code all}):
+ * for each, every policy at once, each with a dependency of its own and the same seeded arrivals (S7a:
+ * closed-loop callers of its own), in real time (time-scaled for S1, S1d and S7b). Prints a Markdown table per scenario, the fixed-delay frontier with
  * {@code --sweep}, and writes every row as JSON with {@code --json FILE}.
  */
 final class ScenarioExperiment {
@@ -35,7 +35,8 @@ final class ScenarioExperiment {
         - JDK %s (%s), %d CPUs
         - latencies: from each call's start to its end, failed calls included at their failure or timeout,
           in the scenario's time (real time / time scale); calls start on a schedule (Poisson arrivals at
-          the scenario's rate), and the timing check says how late their threads started
+          the scenario's rate; S7a: closed-loop callers), and the timing check says how late their threads
+          started (S7a: how late a probe thread's 1 ms sleeps ended)
 
         """, options.seed(), fmt(options.seconds()), OpenLoopRun.WARM_UP_REAL_SECONDS,
         options.sweep() ? " with the fixed-delay sweep" : "", System.getProperty("java.runtime.version"),
@@ -53,23 +54,24 @@ final class ScenarioExperiment {
   private List<StrategyResult> runScenario(Scenario scenario) throws InterruptedException {
     double measuredSeconds = options.seconds() / scenario.timeScale();
     Timeline timeline = scenario.timeline(measuredSeconds);
-    System.out.printf("## %s: %s%n%n- %.0f calls/s, time scale %s, %s scenario seconds measured%s%n",
-        scenario.id(), scenario.description(), scenario.ratePerSecond(), fmt(scenario.timeScale()),
+    System.out.printf("## %s: %s%n%n- %s, time scale %s, %s scenario seconds measured%s%n",
+        scenario.id(), scenario.description(), scenario.loadText(), fmt(scenario.timeScale()),
         fmt(measuredSeconds), phasesText(timeline));
     List<ScenarioPolicy> policies = ScenarioPolicy.of(scenario, options.sweep());
     System.out.flush();
-    List<OpenLoopRun> runs = new ArrayList<>();
+    List<ScenarioRun> runs = new ArrayList<>();
     for (ScenarioPolicy policy : policies) {
-      runs.add(new OpenLoopRun(scenario, policy, timeline, options.seed()));
+      runs.add(scenario.closedLoop() ? new ClosedLoopRun(scenario, policy, timeline, options.seed())
+          : new OpenLoopRun(scenario, policy, timeline, options.seed()));
     }
     long origin = System.nanoTime() + Math.round(OpenLoopRun.WARM_UP_REAL_SECONDS * 1e9) + 200_000_000L;
     long started = System.nanoTime();
-    for (OpenLoopRun run : runs) {
+    for (ScenarioRun run : runs) {
       run.start(origin);
     }
     List<StrategyResult> rows = new ArrayList<>();
     List<long[]> lags = new ArrayList<>();
-    for (OpenLoopRun run : runs) {
+    for (ScenarioRun run : runs) {
       run.await();
       rows.addAll(run.results());
       lags.add(run.startLagNanos());
@@ -79,7 +81,7 @@ final class ScenarioExperiment {
       }
     }
     System.err.printf("  %s: %d policies in %.1f s%n", scenario.id(), runs.size(), (System.nanoTime() - started) / 1e9);
-    printLag(scenario, lags);
+    printLag(scenario, runs.get(0).lagText(), lags);
     System.out.println();
     printTable(scenario, rows);
     if (options.sweep()) {
@@ -101,13 +103,13 @@ final class ScenarioExperiment {
   }
 
   /** How late the calls' threads started: the load on this machine distorts latencies by about this much. */
-  private static void printLag(Scenario scenario, List<long[]> lags) {
+  private static void printLag(Scenario scenario, String what, List<long[]> lags) {
     long[] merged = lags.stream().flatMapToLong(Arrays::stream).toArray();
     if (merged.length == 0) {
       return;
     }
     LatencyStats stats = new LatencyStats(merged);
-    System.out.printf("- timing check: calls started late by p50 %s / p99 %s (scenario time)%n",
+    System.out.printf("- timing check: %s p50 %s / p99 %s (scenario time)%n", what,
         latency(scenario, stats.percentile(50) / 1e6 / scenario.timeScale()),
         latency(scenario, stats.percentile(99) / 1e6 / scenario.timeScale()));
   }

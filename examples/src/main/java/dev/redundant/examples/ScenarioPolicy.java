@@ -14,16 +14,18 @@ import java.util.function.Function;
  * A policy a scenario is run with: one row (per phase) of its table. Each run builds the policy afresh
  * with the run's {@link PhaseCounter} as its listener.
  *
- * @param policy {@code none}, {@code notebook}, {@code fixed}, {@code adaptive} or
- *     {@code adaptive-no-deadline}
+ * @param policy {@code none}, {@code notebook}, {@code fixed}, {@code adaptive}, {@code adaptive-no-deadline},
+ *     {@code adaptive-default-budget} or {@code adaptive-no-budget}
  * @param delayMs the delay of a {@code fixed} policy in the scenario's milliseconds, null otherwise
  * @param build builds the policy with a listener
  */
 record ScenarioPolicy(String policy, Double delayMs, Function<HedgeListener, Hedge<Object>> build) {
 
   /**
-   * Returns the policies a scenario compares: no hedging, the notebook's 2 at once, the simulation's fixed
-   * delay, the adaptive policy (S1d also without deadline awareness), and with {@code sweep} more fixed delays.
+   * Returns the policies a scenario compares: no hedging, the notebook's 2 at once (not on S7a/S7b), the
+   * simulation's fixed delay, the adaptive policy (S1d also without deadline awareness; S6a and S6b also
+   * with a budget at its defaults; S7a and S7b also without a budget), and with {@code sweep} more fixed
+   * delays.
    *
    * @param scenario the scenario
    * @param sweep whether to add the sweep's fixed delays
@@ -32,12 +34,22 @@ record ScenarioPolicy(String policy, Double delayMs, Function<HedgeListener, Hed
   static List<ScenarioPolicy> of(Scenario scenario, boolean sweep) {
     List<ScenarioPolicy> policies = new ArrayList<>();
     policies.add(new ScenarioPolicy("none", null, listener -> base(scenario, listener).maxAttempts(1).build()));
-    policies.add(new ScenarioPolicy("notebook", null,
-        listener -> base(scenario, listener).maxAttempts(2).delay(Duration.ZERO).build()));
+    if (!scenario.aboutConcurrency()) {
+      policies.add(new ScenarioPolicy("notebook", null,
+          listener -> base(scenario, listener).maxAttempts(2).delay(Duration.ZERO).build()));
+    }
     policies.add(fixed(scenario, scenario.fixedDelaySeconds()));
     policies.add(adaptive(scenario, "adaptive", true));
     if (scenario.comparesDeadlineAwareness()) {
       policies.add(adaptive(scenario, "adaptive-no-deadline", false));
+    }
+    if (scenario.comparesDefaultBudget()) {
+      policies.add(new ScenarioPolicy("adaptive-default-budget", null,
+          listener -> adaptivePolicy(scenario, true, HedgeBudget.builder().build(), listener)));
+    }
+    if (scenario.aboutConcurrency()) {
+      policies.add(new ScenarioPolicy("adaptive-no-budget", null,
+          listener -> adaptivePolicy(scenario, true, null, listener)));
     }
     if (sweep) {
       for (double delay : scenario.sweepDelaysSeconds()) {
@@ -62,9 +74,10 @@ record ScenarioPolicy(String policy, Double delayMs, Function<HedgeListener, Hed
    * Builds the adaptive policy of a scenario: an adaptive delay that hedges the slowest {@code L} of calls
    * ({@link Scenario#targetExtraLoad()}: 0.15 on the seed tool, whose 10% of very slow calls need
    * {@code L} above their share; 0.05 elsewhere), a success-funded budget of its own
-   * ({@link #budgetFor(double)}), deadline awareness unless {@code deadlineAware} is false, and the fixed
-   * row's {@code maxAttempts}, on top of {@link #base} (timeout and listener). No delay is set by hand:
-   * until the delay is learnt (warm-up) no hedge starts, only failovers.
+   * ({@link #budgetFor(double)}; on S7a and S7b a budget at its defaults, {@code HedgeBudget.builder().build()}),
+   * deadline awareness unless {@code deadlineAware} is false, and the fixed row's {@code maxAttempts}, on top
+   * of {@link #base} (timeout and listener). No delay is set by hand: until the delay is learnt (warm-up) no
+   * hedge starts, only failovers.
    *
    * @param scenario the scenario
    * @param deadlineAware false only for S1d's {@code adaptive-no-deadline} row
@@ -72,12 +85,29 @@ record ScenarioPolicy(String policy, Double delayMs, Function<HedgeListener, Hed
    * @return the policy
    */
   static Hedge<Object> adaptivePolicy(Scenario scenario, boolean deadlineAware, HedgeListener listener) {
-    double load = scenario.targetExtraLoad();
-    return base(scenario, listener)
+    HedgeBudget budget = scenario.aboutConcurrency() ? HedgeBudget.builder().build()
+        : budgetFor(scenario.targetExtraLoad());
+    return adaptivePolicy(scenario, deadlineAware, budget, listener);
+  }
+
+  /**
+   * Builds the adaptive policy of a scenario with a given budget, or none.
+   *
+   * @param scenario the scenario
+   * @param deadlineAware whether hedges and failovers too late for the deadline are skipped
+   * @param budget the policy's budget (its own), or null for none
+   * @param listener the run's counter
+   * @return the policy
+   */
+  static Hedge<Object> adaptivePolicy(Scenario scenario, boolean deadlineAware, HedgeBudget budget,
+      HedgeListener listener) {
+    HedgeBuilder<Object> builder = base(scenario, listener)
         .maxAttempts(scenario.maxAttempts())
-        .adaptiveDelay(AdaptiveDelay.targetExtraLoad(load).deadlineAware(deadlineAware))
-        .budget(budgetFor(load))
-        .build();
+        .adaptiveDelay(AdaptiveDelay.targetExtraLoad(scenario.targetExtraLoad()).deadlineAware(deadlineAware));
+    if (budget != null) {
+      builder.budget(budget);
+    }
+    return builder.build();
   }
 
   /**

@@ -18,11 +18,13 @@ class ScenarioPolicyTest {
     double load = scenario.targetExtraLoad();
     String policy = ScenarioPolicy.adaptivePolicy(scenario, true, LISTENER).toString();
 
+    // S7a and S7b measure the budget as a user would build it: at its defaults.
+    double hedgesPerSuccess = scenario.aboutConcurrency() ? 0.1 : 2 * load;
     assertThat(policy)
         .contains("maxAttempts=" + scenario.maxAttempts() + ",")
         .contains("AdaptiveDelay[targetExtraLoad=" + load + ",")
         .contains("deadlineAware=true")
-        .contains("HedgeBudget[hedgesPerSuccess=" + 2 * load + ", failoversPerSuccess=1.0, burst=10,")
+        .contains("HedgeBudget[hedgesPerSuccess=" + hedgesPerSuccess + ", failoversPerSuccess=1.0, burst=10,")
         .doesNotContain("warm-up delay"); // no hand-tuned delay, not even for the warm-up
     assertThat(policy.contains("timeout=")).isEqualTo(scenario.timeoutSeconds() != null);
     assertThat(ScenarioPolicy.adaptivePolicy(scenario, false, LISTENER).toString()).contains("deadlineAware=false");
@@ -32,19 +34,52 @@ class ScenarioPolicyTest {
   void theSeedToolHedgesItsSlowestFifteenPercentAndTheOthersFivePercent() {
     assertThat(Scenario.S1.targetExtraLoad()).isEqualTo(0.15);
     assertThat(Scenario.S1D.targetExtraLoad()).isEqualTo(0.15);
-    for (Scenario s : List.of(Scenario.S2, Scenario.S3, Scenario.S5A, Scenario.S5B, Scenario.S6A, Scenario.S6B)) {
+    assertThat(Scenario.S7B.targetExtraLoad()).isEqualTo(0.15);
+    for (Scenario s : List.of(Scenario.S2, Scenario.S3, Scenario.S5A, Scenario.S5B, Scenario.S6A, Scenario.S6B,
+        Scenario.S7A)) {
       assertThat(s.targetExtraLoad()).as(s.id()).isEqualTo(0.05);
     }
   }
 
   @Test
-  void everyScenarioComparesTheAdaptivePolicyAndS1dAlsoWithoutDeadlineAwareness() {
+  void everyScenarioComparesTheAdaptivePolicyAndSomeAlsoAVariantOfIt() {
     for (Scenario scenario : Scenario.values()) {
       List<String> names = ScenarioPolicy.of(scenario, false).stream().map(ScenarioPolicy::policy).toList();
-      assertThat(names).as(scenario.id()).containsExactlyElementsOf(scenario == Scenario.S1D
-          ? List.of("none", "notebook", "fixed", "adaptive", "adaptive-no-deadline")
-          : List.of("none", "notebook", "fixed", "adaptive"));
+      List<String> expected = switch (scenario) {
+        case S1D -> List.of("none", "notebook", "fixed", "adaptive", "adaptive-no-deadline");
+        case S6A, S6B -> List.of("none", "notebook", "fixed", "adaptive", "adaptive-default-budget");
+        case S7A, S7B -> List.of("none", "fixed", "adaptive", "adaptive-no-budget");
+        default -> List.of("none", "notebook", "fixed", "adaptive");
+      };
+      assertThat(names).as(scenario.id()).containsExactlyElementsOf(expected);
     }
+  }
+
+  @Test
+  void theVariantsDifferFromTheAdaptivePolicyOnlyInTheirBudget() {
+    for (Scenario scenario : List.of(Scenario.S6A, Scenario.S6B, Scenario.S7A, Scenario.S7B)) {
+      String adaptive = ScenarioPolicy.adaptivePolicy(scenario, true, LISTENER).toString();
+      ScenarioPolicy variant = ScenarioPolicy.of(scenario, false).get(scenario.aboutConcurrency() ? 3 : 4);
+      String other = variant.build().apply(LISTENER).toString();
+      if (scenario.aboutConcurrency()) {
+        int budget = adaptive.indexOf(", budget=HedgeBudget[");
+        String withoutBudget = adaptive.substring(0, budget) + adaptive.substring(adaptive.indexOf(']', budget) + 1);
+        assertThat(other).doesNotContain("HedgeBudget").isEqualTo(withoutBudget);
+      } else {
+        assertThat(other).contains("HedgeBudget[hedgesPerSuccess=0.1, failoversPerSuccess=1.0, burst=10, minPerSecond=1.0");
+      }
+    }
+  }
+
+  @Test
+  void theStartUpBurstComesFirstAndHasAPhaseOfItsOwn() {
+    Timeline timeline = Scenario.S7B.timeline(600);
+    assertThat(timeline.reported()).containsExactly(Phase.ALL, Phase.BURST, Phase.AFTER_BURST);
+    assertThat(timeline.phaseAt(0)).isEqualTo(Phase.BURST);
+    assertThat(timeline.phaseAt(Scenario.BURST_SECONDS)).isEqualTo(Phase.AFTER_BURST);
+    assertThat(Scenario.S7B.startsWithBurst()).isTrue();
+    assertThat(Scenario.S7A.closedLoop()).isTrue();
+    assertThat(Scenario.byId("s7a")).isEqualTo(Scenario.S7A);
   }
 
   @Test
