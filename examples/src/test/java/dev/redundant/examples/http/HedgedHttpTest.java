@@ -136,22 +136,6 @@ class HedgedHttpTest {
     }
   }
 
-  @Test
-  void theAsyncRunRaisesSuccessAsTheBlockingOneDoes() throws Exception {
-    ReplicaProfile seedTool = ReplicaProfile.seedTool(TIME_SCALE);
-    try (WireMockReplicas replicas = new WireMockReplicas(7, seedTool, seedTool, seedTool);
-        ReplicaClient client = new ReplicaClient(uris(replicas))) {
-      HttpLoad.Result hedged =
-          HttpLoad.runAsync("hedged-async", HedgedHttp.hedged(TIME_SCALE), client, replicas, 400, 20);
-
-      assertThat(hedged.success()).isGreaterThanOrEqualTo(0.99); // 1 - 0.2^5 = 99.97% in theory
-      assertThat(Arrays.stream(hedged.requestsPerCall()).min().orElseThrow()).isGreaterThanOrEqualTo(1);
-      assertThat(Arrays.stream(hedged.requestsPerCall()).max().orElseThrow()).isLessThanOrEqualTo(5);
-      assertThat(hedged.hedgeRequests()).isPositive();
-    }
-  }
-
-  /** At the socket: the client closed the loser's connection before a single response byte reached it. */
   private static void assertTheLosersConnectionClosedBeforeAnyResponseByte(LoopbackTap tap) {
     await().atMost(Duration.ofSeconds(10)).until(
         () -> tap.connections().size() == 1 && tap.connections().getFirst().closedByClient());
