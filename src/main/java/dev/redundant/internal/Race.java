@@ -79,7 +79,7 @@ public final class Race<T> implements ClockedCall {
   public static final long POLICY_LIMIT = -1;
   /** What {@link #reserve} returns when no attempt may start. */
   private static final int NONE = -1;
-  /** The winner's index of a call that ended without one. */
+  /** {@code winnerIndex} until the decider writes it (then a winner's index, or {@code -1 - CallEnd.ordinal()}). */
   static final int NO_WINNER = -1;
 
   private static final VarHandle RESULT;
@@ -606,15 +606,15 @@ public final class Race<T> implements ClockedCall {
    *
    * @return whether this call decided the end
    */
-  private boolean end(CallEnd kind, @Nullable Throwable cause, @Nullable Throwable predicateFailure) {
+  private boolean end(CallEnd how, @Nullable Throwable cause, @Nullable Throwable predicateFailure) {
     if (!RESULT.compareAndSet(this, null, Decision.DECIDING)) {
       return false;
     }
     Object outcome;
     try {
       cancelOthers(null);
-      outcome = kind == CallEnd.ABORTED ? Ended.BY_CALLER
-          : new Ended(kind, cause, predicateFailure, Decision.reports(this, null));
+      outcome = how == CallEnd.ABORTED ? Ended.BY_CALLER
+          : new Ended(how, cause, predicateFailure, Decision.reports(this, null));
     } catch (Throwable t) {
       // Guard against leaving DECIDING forever (an OutOfMemoryError): the caller must get an outcome.
       outcome = new Ended(CallEnd.ERROR, t, null, List.of());
@@ -623,7 +623,7 @@ public final class Race<T> implements ClockedCall {
     config.closedLoop.callEnded(null);
     release();
     if (config.events != null) {
-      config.events.callFinished(this, kind);
+      config.events.callFinished(this, how);
     }
     return true;
   }
