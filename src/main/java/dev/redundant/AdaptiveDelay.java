@@ -44,9 +44,21 @@ import org.jspecify.annotations.Nullable;
  * <li>A first attempt cut short by its {@linkplain HedgeBuilder#attemptTimeout attempt timeout} counts as
  *     censored too: it ran longer than the timeout without succeeding.</li>
  * <li>The learnt delay is kept within [{@link #min()}, {@link #max()}].</li>
+ * <li>A delay means "hedge once the attempt has run <em>longer</em> than the quantile", so a learnt delay
+ *     is never 0: it is the first nanosecond above the quantile, and never below the resolution of the
+ *     policy's {@linkplain HedgeBuilder#timeSource clock} as its first attempts show it. On a coarse or
+ *     manual clock, on which first attempts may take 0 ns, a quantile of 0 means "shorter than one
+ *     tick", and the delay is the smallest positive duration the clock has measured for a first attempt
+ *     (1 ns if it never moved during one: a hedge starts as soon as the clock moves at all).</li>
  * <li>The delay is recomputed every 16 recorded first attempts, so it lags the latest calls by at most
  *     that many; it is known to within about 3% (a log-linear histogram with 32 sub-buckets per power
- *     of two), rounded up.</li>
+ *     of two, covering every duration a {@code long} of nanoseconds holds, about 292 years), rounded
+ *     up.</li>
+ * <li>A policy called more than about 20,000 times a second (on its clock) records a random one in
+ *     {@code 2^k} of its first attempts, {@code k} chosen so that it records about 10,000 a second, so
+ *     that its callers do not wait for one another on the shared window; the window then spans a
+ *     twentieth of a second of traffic or more. The choice is made before the clock is read and
+ *     whatever the attempt's outcome, so the quantile is not biased.</li>
  * </ul>
  *
  * <h2>Settings</h2>

@@ -30,6 +30,18 @@ class HedgeBudgetTest {
     return granted;
   }
 
+  private static void startCalls(TokenBudget tokens, int calls) {
+    for (int i = 0; i < calls; i++) {
+      tokens.callStarted();
+    }
+  }
+
+  private static void endCalls(TokenBudget tokens, int calls, boolean succeeded) {
+    for (int i = 0; i < calls; i++) {
+      tokens.callEnded(succeeded);
+    }
+  }
+
   @Test
   void defaults() {
     HedgeBudget budget = HedgeBudget.builder().build();
@@ -141,9 +153,7 @@ class HedgeBudgetTest {
     // about 75 failovers before the first success, and a denied failover fails its call.
     HedgeBudget budget = noMinRate().build();
     TokenBudget tokens = budget.tokens();
-    for (int i = 0; i < 300; i++) {
-      tokens.callStarted();
-    }
+    startCalls(tokens, 300);
     assertThat(budget.callsInFlight()).isEqualTo(300);
     assertThat(budget.failoverTokens()).isEqualTo(10 + 300 * 1.0);
     assertThat(budget.hedgeTokens()).isCloseTo(10 + 300 * 0.1, within(1e-9));
@@ -159,22 +169,14 @@ class HedgeBudgetTest {
   void theReserveOfCallsThatEndWithoutSuccessStaysSpent() {
     HedgeBudget budget = noMinRate().build();
     TokenBudget tokens = budget.tokens();
-    for (int i = 0; i < 100; i++) {
-      tokens.callStarted();
-    }
+    startCalls(tokens, 100);
     assertThat(grantHedges(tokens, 100)).isEqualTo(20);
-    for (int i = 0; i < 100; i++) {
-      tokens.callEnded(false); // an outage: no call succeeds
-    }
+    endCalls(tokens, 100, false); // an outage: no call succeeds
     assertThat(budget.callsInFlight()).isZero();
     assertThat(budget.hedgeTokens()).isZero(); // 20 owed, a reserve of 10
-    for (int i = 0; i < 100; i++) {
-      tokens.callStarted(); // the next calls bring back only what the outage already spent
-    }
+    startCalls(tokens, 100); // the next calls bring back only what the outage already spent
     assertThat(grantHedges(tokens, 100)).isZero();
-    for (int i = 0; i < 100; i++) {
-      tokens.callEnded(true); // 100 successes pay 10 tokens back
-    }
+    endCalls(tokens, 100, true); // 100 successes pay 10 tokens back
     assertThat(budget.hedgeTokens()).isCloseTo(0, within(1e-9));
     for (int i = 0; i < 100; i++) {
       tokens.onSuccess();
@@ -237,9 +239,7 @@ class HedgeBudgetTest {
     TokenBudget tokens = budget.tokens();
     SplittableRandom random = new SplittableRandom(42);
     long attempts = 0;
-    for (int i = 0; i < concurrency - 1; i++) {
-      tokens.callStarted();
-    }
+    startCalls(tokens, concurrency - 1);
     for (int call = 0; call < calls; call++) {
       time.advance(Duration.ofMillis(5));
       tokens.callStarted();

@@ -2,7 +2,6 @@ package dev.redundant.examples;
 
 import dev.redundant.AllAttemptsFailedException;
 import dev.redundant.Hedge;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -155,29 +154,17 @@ final class ClosedLoopRun implements ScenarioRun {
     for (Caller caller : callers) {
       total += caller.calls;
     }
-    List<StrategyResult> rows = new ArrayList<>();
-    for (Phase phase : timeline.reported()) {
-      double[] latencies = new double[total];
-      int calls = 0;
-      int successes = 0;
-      for (Caller caller : callers) {
-        for (int i = 0; i < caller.calls; i++) {
-          if (phase == Phase.ALL || timeline.phaseAt(caller.startSeconds[i]) == phase) {
-            latencies[calls++] = caller.latencyNanos[i] / 1e6 / scenario.timeScale();
-            successes += caller.succeeded[i] ? 1 : 0;
-          }
-        }
-      }
-      rows.add(new StrategyResult(scenario.id(), policy.policy(), phase, policy.delayMs(), calls,
-          calls == 0 ? Double.NaN : (double) successes / calls, Arrays.copyOf(latencies, calls),
-          perCall(counter.attempts(phase), calls), perCall(counter.hedges(phase), calls),
-          perCall(counter.failovers(phase), calls)));
+    double[] startSeconds = new double[total];
+    long[] latencyNanos = new long[total];
+    boolean[] succeeded = new boolean[total];
+    int n = 0;
+    for (Caller caller : callers) {
+      System.arraycopy(caller.startSeconds, 0, startSeconds, n, caller.calls);
+      System.arraycopy(caller.latencyNanos, 0, latencyNanos, n, caller.calls);
+      System.arraycopy(caller.succeeded, 0, succeeded, n, caller.calls);
+      n += caller.calls;
     }
-    return rows;
-  }
-
-  private static double perCall(long count, int calls) {
-    return calls == 0 ? Double.NaN : (double) count / calls;
+    return ScenarioRun.rows(scenario, policy, timeline, counter, total, startSeconds, latencyNanos, succeeded);
   }
 
   @Override
@@ -198,7 +185,7 @@ final class ClosedLoopRun implements ScenarioRun {
       calls += caller.calls;
     }
     double seconds = timeline.endSeconds() * scenario.timeScale();
-    return OpenLoopRun.joined(String.format(Locale.ROOT, "%,.0f calls/s from %d callers", calls / seconds,
+    return ScenarioRun.joined(String.format(Locale.ROOT, "%,.0f calls/s from %d callers", calls / seconds,
         callers.length), counter.denials());
   }
 

@@ -177,28 +177,8 @@ final class OpenLoopRun implements ScenarioRun {
    */
   @Override
   public List<StrategyResult> results() {
-    List<StrategyResult> rows = new ArrayList<>();
-    for (Phase phase : timeline.reported()) {
-      double[] latencies = new double[arrivalSeconds.length];
-      int calls = 0;
-      int successes = 0;
-      for (int i = 0; i < arrivalSeconds.length; i++) {
-        double t = startSeconds[i]; // by the call's start, as PhaseCounter counts its attempts
-        if (timeline.measures(t) && (phase == Phase.ALL || timeline.phaseAt(t) == phase)) {
-          latencies[calls++] = latencyNanos[i] / 1e6 / scenario.timeScale();
-          successes += succeeded[i] ? 1 : 0;
-        }
-      }
-      rows.add(new StrategyResult(scenario.id(), policy.policy(), phase, policy.delayMs(), calls,
-          calls == 0 ? Double.NaN : (double) successes / calls, Arrays.copyOf(latencies, calls),
-          perCall(counter.attempts(phase), calls), perCall(counter.hedges(phase), calls),
-          perCall(counter.failovers(phase), calls)));
-    }
-    return rows;
-  }
-
-  private static double perCall(long count, int calls) {
-    return calls == 0 ? Double.NaN : (double) count / calls;
+    return ScenarioRun.rows(scenario, policy, timeline, counter, arrivalSeconds.length, startSeconds, latencyNanos,
+        succeeded);
   }
 
   /**
@@ -218,25 +198,16 @@ final class OpenLoopRun implements ScenarioRun {
     return lags.stream().mapToLong(Long::longValue).toArray();
   }
 
-  /**
-   * Describes the dependency's load over the run, where it has a notion of one.
-   *
-   * @return a description, or null
-   */
   @Override
   public String lagText() {
     return "calls started late by";
   }
 
+  /** The dependency's load over the run, where it has a notion of one, and what the budget denied. */
   @Override
   public String load() {
     double elapsed = (endNanos - dueNanos(0)) / 1e9;
-    return joined(dependency.load(elapsed), counter.denials());
-  }
-
-  /** The non-null parts, joined by "; ", or null. */
-  static String joined(String first, String second) {
-    return first == null ? second : second == null ? first : first + "; " + second;
+    return ScenarioRun.joined(dependency.load(elapsed), counter.denials());
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.redundant.examples;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -60,4 +62,55 @@ interface ScenarioRun {
    * @return the policy
    */
   ScenarioPolicy policy();
+
+  /**
+   * Builds the rows of a run from its measured calls: {@link Phase#ALL}, then one per phase of the
+   * timeline, each call in the phase in which it started, as {@link PhaseCounter} counts its attempts.
+   *
+   * @param scenario the scenario
+   * @param policy the policy
+   * @param timeline the phases
+   * @param counter the run's attempt counts
+   * @param calls how many calls the arrays hold
+   * @param startSeconds each call's start, in the measurement's scenario seconds
+   * @param latencyNanos each call's latency, in real nanoseconds
+   * @param succeeded whether each call succeeded
+   * @return the rows
+   */
+  static List<StrategyResult> rows(Scenario scenario, ScenarioPolicy policy, Timeline timeline, PhaseCounter counter,
+      int calls, double[] startSeconds, long[] latencyNanos, boolean[] succeeded) {
+    List<StrategyResult> rows = new ArrayList<>();
+    for (Phase phase : timeline.reported()) {
+      double[] latencies = new double[calls];
+      int inPhase = 0;
+      int successes = 0;
+      for (int i = 0; i < calls; i++) {
+        double t = startSeconds[i];
+        if (timeline.measures(t) && (phase == Phase.ALL || timeline.phaseAt(t) == phase)) {
+          latencies[inPhase++] = latencyNanos[i] / 1e6 / scenario.timeScale();
+          successes += succeeded[i] ? 1 : 0;
+        }
+      }
+      rows.add(new StrategyResult(scenario.id(), policy.policy(), phase, policy.delayMs(), inPhase,
+          inPhase == 0 ? Double.NaN : (double) successes / inPhase, Arrays.copyOf(latencies, inPhase),
+          perCall(counter.attempts(phase), inPhase), perCall(counter.hedges(phase), inPhase),
+          perCall(counter.failovers(phase), inPhase)));
+    }
+    return rows;
+  }
+
+  private static double perCall(long count, int calls) {
+    return calls == 0 ? Double.NaN : (double) count / calls;
+  }
+
+  /**
+   * Joins the parts of a report line that are there.
+   *
+   * @param first a part, or null
+   * @param second a part, or null
+   * @return the non-null parts, joined by "; ", or null
+   */
+  static String joined(String first, String second) {
+    return first == null ? second : second == null ? first : first + "; " + second;
+  }
 }
