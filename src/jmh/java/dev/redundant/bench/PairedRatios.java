@@ -3,11 +3,13 @@ package dev.redundant.bench;
 import dev.redundant.AdaptiveDelay;
 import dev.redundant.Hedge;
 import dev.redundant.HedgeBudget;
+import dev.redundant.HedgeListener;
 import dev.redundant.Redundant;
 import dev.redundant.micrometer.HedgeMetrics;
 import dev.redundant.opentelemetry.HedgeTracing;
 import dev.redundant.opentelemetry.TracedHedge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -35,8 +37,8 @@ import java.util.concurrent.Executors;
  * <pre>
  * java -cp target/benchmarks.jar dev.redundant.bench.PairedRatios [rounds] [warmupSeconds] [callers] [pairs]
  *   callers: platform,virtual (default both); pairs: a regex over fs2_invokeAny, fs1_vtStartJoin,
- *   hedged_fs1, adaptive_budget_fs1, metrics_hedged, tracing_hedged, fs2_cfAnyOf, stage_orTimeout,
- *   stageLater_orTimeoutLater (default all)
+ *   hedged_fs1, adaptive_budget_fs1, listener_hedged, metrics_hedged, tracing_hedged, tracing_noop_hedged,
+ *   fs2_cfAnyOf, stage_orTimeout, stageLater_orTimeoutLater (default all)
  * </pre>
  */
 public final class PairedRatios {
@@ -80,6 +82,13 @@ public final class PairedRatios {
           OpenTelemetrySdk.builder().setTracerProvider(tracerProvider).build(), "bench");
       TracedHedge<Integer> traced = tracing.traced(Hedge.<Integer>builder().maxAttempts(2)
           .delay(Duration.ofSeconds(1)).listener(tracing).build());
+      // The binding's own bookkeeping, with the API's no-op tracer (an application without the SDK).
+      HedgeTracing noopTracing = HedgeTracing.create(OpenTelemetry.noop(), "bench");
+      TracedHedge<Integer> noopTraced = noopTracing.traced(Hedge.<Integer>builder().maxAttempts(2)
+          .delay(Duration.ofSeconds(1)).listener(noopTracing).build());
+      // What any listener costs the engine (its events), whatever the listener does: the floor of metrics_hedged.
+      Hedge<Integer> listened = Hedge.<Integer>builder().maxAttempts(2).delay(Duration.ofSeconds(1))
+          .listener(new HedgeListener() {}).build();
       Op firstSuccess1 = in -> Redundant.firstSuccess(1, () -> in * 31);
       Op hedgedFirstWins = in -> hedged.call(attempt -> in * 31 + attempt.index());
       Op firstSuccess2 = in -> Redundant.firstSuccess(2, () -> in * 31);
@@ -96,10 +105,14 @@ public final class PairedRatios {
               in -> hedged.call(attempt -> in * 31 + attempt.index()), firstSuccess1),
           new Pair("adaptive_budget_fs1", "hedged adaptive+budget, first wins / firstSuccess(1)",
               in -> adaptive.call(attempt -> in * 31 + attempt.index()), firstSuccess1),
+          new Pair("listener_hedged", "hedged+empty listener, first wins / hedged",
+              in -> listened.call(attempt -> in * 31 + attempt.index()), hedgedFirstWins),
           new Pair("metrics_hedged", "hedged+metrics, first wins / hedged",
               in -> metered.call(attempt -> in * 31 + attempt.index()), hedgedFirstWins),
           new Pair("tracing_hedged", "hedged+tracing (SDK), first wins / hedged",
               in -> traced.call(attempt -> in * 31 + attempt.index()), hedgedFirstWins),
+          new Pair("tracing_noop_hedged", "hedged+tracing (API only, no SDK) / hedged",
+              in -> noopTraced.call(attempt -> in * 31 + attempt.index()), hedgedFirstWins),
           new Pair("fs2_cfAnyOf", "firstSuccess(2) / CompletableFuture anyOf(2)", firstSuccess2, in -> {
             CompletableFuture<Integer> a = CompletableFuture.supplyAsync(() -> in * 31, executor);
             CompletableFuture<Integer> b = CompletableFuture.supplyAsync(() -> in * 31 + 1, executor);

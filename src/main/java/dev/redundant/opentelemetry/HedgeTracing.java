@@ -107,8 +107,11 @@ import org.slf4j.LoggerFactory;
  * are missing; a warning says so once.
  *
  * <p><b>Optional dependency:</b> this class needs {@code opentelemetry-api} on the class path (the library
- * declares it optional); the rest of the library never loads it. With only the API and no SDK, spans are
- * no-ops and cost little.
+ * declares it optional); the rest of the library never loads it.
+ *
+ * <p><b>Sampling:</b> a call whose span does not record (the sampler dropped it, or there is no SDK) keeps
+ * no attempt spans and ignores its events: its attempts only run with the call's context current, so that
+ * propagation and baggage still reach the client.
  */
 public final class HedgeTracing implements HedgeListener {
   static final AttributeKey<String> POLICY = AttributeKey.stringKey("redundant.policy");
@@ -124,6 +127,7 @@ public final class HedgeTracing implements HedgeListener {
   static final AttributeKey<String> SKIP_REASON = AttributeKey.stringKey("redundant.skip.reason");
 
   private static final Logger LOG = LoggerFactory.getLogger(HedgeTracing.class);
+  private static final AttemptTrace[] NO_ATTEMPTS = {};
 
   /**
    * The traced call a thread makes (the caller's thread, during the call), inherited by the threads the
@@ -213,7 +217,7 @@ public final class HedgeTracing implements HedgeListener {
   @Override
   public void onAttemptStarted(Attempt attempt) {
     CallTrace call = callOf(attempt.trigger() == Attempt.Trigger.FAILOVER ? LAST_FAILED : CURRENT);
-    if (call != null) {
+    if (call != null && call.recording) {
       call.listened = true;
       call.attempt(attempt); // the span starts with the attempt, before its task is handed to the executor
     }
@@ -248,7 +252,7 @@ public final class HedgeTracing implements HedgeListener {
   @Override
   public void onAttemptSkipped(SkippedAttempt skipped) {
     CallTrace call = skipped.trigger() == Attempt.Trigger.FAILOVER ? callOf(LAST_FAILED) : callOf(CURRENT);
-    if (call != null) {
+    if (call != null && call.recording) {
       call.span.addEvent("attempt skipped", Attributes.of(ATTEMPT_INDEX, (long) skipped.index(),
           ATTEMPT_TRIGGER, tagValue(skipped.trigger()), SKIP_REASON, tagValue(skipped.reason())));
     }
@@ -282,21 +286,26 @@ public final class HedgeTracing implements HedgeListener {
     volatile @Nullable CallTrace call;
   }
 
-  /** One traced call: its span, its context, and its attempts' traces by index. */
+  /**
+   * One traced call: its span, its context, and its attempts' traces by index. A call whose span does not
+   * record (sampled out, or no SDK) keeps no attempts: its attempts only run with its context current.
+   */
   final class CallTrace {
     final Context context;
     final Span span;
+    final boolean recording;
     final CallRef ref = new CallRef();
     /** Whether the listener saw this call: if not, the policy was built without it. */
     volatile boolean listened;
     /** The attempts' traces, by index, null where none yet; copied on write (a call has a few). */
-    private final AtomicReference<AttemptTrace[]> attempts = new AtomicReference<>(new AttemptTrace[0]);
+    private final AtomicReference<AttemptTrace[]> attempts = new AtomicReference<>(NO_ATTEMPTS);
     /** The reports the call ended with, once it ended; null while it runs. */
     private volatile @Nullable List<AttemptReport> ended;
 
     CallTrace(Context context, Span span) {
       this.context = context;
       this.span = span;
+      this.recording = span.isRecording();
       ref.call = this;
     }
 
@@ -304,9 +313,19 @@ public final class HedgeTracing implements HedgeListener {
       return HedgeTracing.this;
     }
 
-    /** Wraps the call's task: each attempt runs with its span current, and its span learns when it returned. */
+    /**
+     * Wraps the call's task: each attempt runs with its span current, and its span learns when it returned;
+     * a call that does not record runs its attempts with the call's context current.
+     */
     @SuppressWarnings("try") // the scope is there to be closed
     <T> AttemptTask<T> wrap(AttemptTask<? extends T> task) {
+      if (!recording) {
+        return attempt -> {
+          try (Scope scope = context.makeCurrent()) {
+            return task.call(attempt);
+          }
+        };
+      }
       return attempt -> {
         AttemptTrace trace = attempt(attempt);
         boolean own = trace.enter();
@@ -355,6 +374,11 @@ public final class HedgeTracing implements HedgeListener {
 
     /** The call returned a value. */
     void succeeded(HedgeResult<?> result) {
+      if (!recording) {
+        ref.call = null;
+        span.end();
+        return;
+      }
       safely(() -> {
         end(result.attempts());
         span.setAttribute(CALL_OUTCOME, "succeeded");
@@ -369,6 +393,11 @@ public final class HedgeTracing implements HedgeListener {
 
     /** The call threw {@code failure} (to the caller, or into its future). */
     void failed(Throwable failure) {
+      if (!recording) {
+        ref.call = null;
+        span.end();
+        return;
+      }
       safely(() -> {
         end(failure instanceof AllAttemptsFailedException all ? all.attempts() : List.of());
         String outcome = outcomeOf(failure);

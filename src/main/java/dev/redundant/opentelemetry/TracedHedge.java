@@ -58,7 +58,7 @@ public final class TracedHedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public T call(AttemptTask<? extends T> task) throws InterruptedException {
-    return run(null, requireNonNull(task, "task"), HedgeResult::value);
+    return runValue(null, requireNonNull(task, "task"));
   }
 
   /**
@@ -71,7 +71,7 @@ public final class TracedHedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public T call(Callable<? extends T> task) throws InterruptedException {
-    return run(null, adapt(task), HedgeResult::value);
+    return runValue(null, adapt(task));
   }
 
   /**
@@ -85,7 +85,7 @@ public final class TracedHedge<T> {
    * @throws NullPointerException if an argument is null; nothing starts
    */
   public T call(CallOptions options, AttemptTask<? extends T> task) throws InterruptedException {
-    return run(requireNonNull(options, "options"), requireNonNull(task, "task"), HedgeResult::value);
+    return runValue(requireNonNull(options, "options"), requireNonNull(task, "task"));
   }
 
   /**
@@ -99,7 +99,7 @@ public final class TracedHedge<T> {
    * @throws NullPointerException if an argument is null; nothing starts
    */
   public T call(CallOptions options, Callable<? extends T> task) throws InterruptedException {
-    return run(requireNonNull(options, "options"), adapt(task), HedgeResult::value);
+    return runValue(requireNonNull(options, "options"), adapt(task));
   }
 
   /**
@@ -110,7 +110,7 @@ public final class TracedHedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public CompletableFuture<T> callAsync(AttemptTask<? extends T> task) {
-    return start(null, requireNonNull(task, "task"), HedgeResult::value);
+    return startValue(null, requireNonNull(task, "task"));
   }
 
   /**
@@ -121,7 +121,7 @@ public final class TracedHedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public CompletableFuture<T> callAsync(Callable<? extends T> task) {
-    return start(null, adapt(task), HedgeResult::value);
+    return startValue(null, adapt(task));
   }
 
   /**
@@ -133,7 +133,7 @@ public final class TracedHedge<T> {
    * @throws NullPointerException if an argument is null; nothing starts
    */
   public CompletableFuture<T> callAsync(CallOptions options, AttemptTask<? extends T> task) {
-    return start(requireNonNull(options, "options"), requireNonNull(task, "task"), HedgeResult::value);
+    return startValue(requireNonNull(options, "options"), requireNonNull(task, "task"));
   }
 
   /**
@@ -146,7 +146,7 @@ public final class TracedHedge<T> {
    * @throws NullPointerException if an argument is null; nothing starts
    */
   public CompletableFuture<T> callAsync(CallOptions options, Callable<? extends T> task) {
-    return start(requireNonNull(options, "options"), adapt(task), HedgeResult::value);
+    return startValue(requireNonNull(options, "options"), adapt(task));
   }
 
   /**
@@ -189,7 +189,8 @@ public final class TracedHedge<T> {
    */
   public HedgeResult<T> callForResult(CallOptions options, AttemptTask<? extends T> task)
       throws InterruptedException {
-    return run(requireNonNull(options, "options"), requireNonNull(task, "task"), Function.identity());
+    return run(requireNonNull(options, "options"), requireNonNull(task, "task"),
+        Function.identity());
   }
 
   /**
@@ -241,7 +242,8 @@ public final class TracedHedge<T> {
    * @throws NullPointerException if an argument is null; nothing starts
    */
   public CompletableFuture<HedgeResult<T>> callForResultAsync(CallOptions options, AttemptTask<? extends T> task) {
-    return start(requireNonNull(options, "options"), requireNonNull(task, "task"), Function.identity());
+    return start(requireNonNull(options, "options"), requireNonNull(task, "task"),
+        Function.identity());
   }
 
   /**
@@ -272,9 +274,43 @@ public final class TracedHedge<T> {
     return attempt -> task.call();
   }
 
-  private <R> R run(@Nullable CallOptions options, AttemptTask<? extends T> task,
-      Function<HedgeResult<T>, R> value) throws InterruptedException {
+  /** A call for its value: a call that does not record runs on the policy as it is, its attempts in its context. */
+  private T runValue(@Nullable CallOptions options, AttemptTask<? extends T> task) throws InterruptedException {
     CallTrace call = tracing.begin();
+    if (call.recording) {
+      return run(call, options, task, HedgeResult::value);
+    }
+    try {
+      AttemptTask<T> inContext = call.wrap(task);
+      return options == null ? hedge.call(inContext) : hedge.call(options, inContext);
+    } finally {
+      call.span.end(); // a no-op: nothing records it
+    }
+  }
+
+  /** An async call for its value; see {@link #runValue}. */
+  private CompletableFuture<T> startValue(@Nullable CallOptions options, AttemptTask<? extends T> task) {
+    CallTrace call = tracing.begin();
+    if (call.recording) {
+      return start(call, options, task, HedgeResult::value);
+    }
+    call.span.end(); // a no-op: nothing records it; its context still travels with the attempts
+    AttemptTask<T> inContext = call.wrap(task);
+    return options == null ? hedge.callAsync(inContext) : hedge.callAsync(options, inContext);
+  }
+
+  private <R> R run(@Nullable CallOptions options, AttemptTask<? extends T> task, Function<HedgeResult<T>, R> value)
+      throws InterruptedException {
+    return run(tracing.begin(), options, task, value);
+  }
+
+  private <R> CompletableFuture<R> start(@Nullable CallOptions options, AttemptTask<? extends T> task,
+      Function<HedgeResult<T>, R> value) {
+    return start(tracing.begin(), options, task, value);
+  }
+
+  private <R> R run(CallTrace call, @Nullable CallOptions options, AttemptTask<? extends T> task,
+      Function<HedgeResult<T>, R> value) throws InterruptedException {
     CallRef previous = HedgeTracing.enter(call);
     HedgeResult<T> result;
     try {
@@ -290,9 +326,8 @@ public final class TracedHedge<T> {
     return value.apply(result);
   }
 
-  private <R> CompletableFuture<R> start(@Nullable CallOptions options, AttemptTask<? extends T> task,
+  private <R> CompletableFuture<R> start(CallTrace call, @Nullable CallOptions options, AttemptTask<? extends T> task,
       Function<HedgeResult<T>, R> value) {
-    CallTrace call = tracing.begin();
     CallRef previous = HedgeTracing.enter(call); // the call's clock thread inherits it
     CompletableFuture<HedgeResult<T>> source;
     try {

@@ -28,6 +28,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -497,6 +498,32 @@ class HedgeTracingTest {
     List<SpanData> spans = awaitSpans(3);
     assertThat(attempt(spans, 0).getAttributes().get(HedgeTracing.ATTEMPT_OUTCOME)).isEqualTo("failed");
     assertThat(attempt(spans, 1).getAttributes().get(HedgeTracing.ATTEMPT_TRIGGER)).isEqualTo("failover");
+  }
+
+  @Test
+  void aCallTheSamplerDropsMakesNoSpansButItsAttemptsStillSeeTheCallersContext() throws Exception {
+    try (SdkTracerProvider sampledOut = SdkTracerProvider.builder().setSampler(Sampler.alwaysOff())
+        .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build()) {
+      HedgeTracing dropped = HedgeTracing.create(OpenTelemetrySdk.builder().setTracerProvider(sampledOut).build(),
+          "quotes");
+      TracedHedge<String> hedge = dropped.traced(Hedge.<String>builder().maxAttempts(2).delay(Duration.ZERO)
+          .listener(dropped).build());
+      Map<Integer, String> baggageSeen = new ConcurrentHashMap<>();
+
+      String value;
+      try (Scope scope = Baggage.builder().put("tenant", "acme").build().makeCurrent()) {
+        value = hedge.call(attempt -> {
+          baggageSeen.put(attempt.index(), Objects.requireNonNullElse(Baggage.current().getEntryValue("tenant"),
+              "-"));
+          return attempt.index() == 0 ? "first" : hang();
+        });
+      }
+
+      assertThat(value).isEqualTo("first");
+      assertThat(baggageSeen).containsEntry(0, "acme").allSatisfy((index, tenant) -> assertThat(tenant)
+          .isEqualTo("acme"));
+      assertThat(exporter.getFinishedSpanItems()).isEmpty();
+    }
   }
 
   @Test
