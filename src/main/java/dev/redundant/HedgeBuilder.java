@@ -13,6 +13,8 @@ import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds a {@link Hedge}. Each setter checks its argument at once and names it in the exception;
@@ -66,6 +68,7 @@ import org.jspecify.annotations.Nullable;
  * @param <T> the type of the values the calls return; {@link #build()} may narrow it
  */
 public final class HedgeBuilder<T> {
+  private static final Logger LOG = LoggerFactory.getLogger("dev.redundant");
   private static final Executor VIRTUAL_THREAD_PER_ATTEMPT = Thread::startVirtualThread;
   private static final Duration DEFAULT_DELAY = Duration.ofSeconds(1);
 
@@ -466,6 +469,7 @@ public final class HedgeBuilder<T> {
             + "would be counted on another clock; build the budget with the policy's timeSource, or with "
             + "minPerSecond(0)",
         budget == null ? null : budget.timeSource(), timeSource, budget == null ? null : budget.minPerSecond());
+    warnIfTheBudgetCannotFundTheTarget();
     long[] delayNanos = delayNanos();
     requireState(attemptTimeout == null || timeout == null || attemptTimeout.compareTo(timeout) < 0,
         "attemptTimeout (%s) must be shorter than timeout (%s), or it can never fire; drop one of them",
@@ -474,6 +478,22 @@ public final class HedgeBuilder<T> {
         (Predicate<Object>) reject, onDiscard, waitForLosers, listener, executor, timeSource, copyMdc, adaptiveDelay,
         budget == null ? null : budget.tokens(), statistics);
     return new Hedge<>(config, timeSource, describe("Hedge"));
+  }
+
+  /**
+   * Warns, once per {@code build()}, when the budget earns fewer hedges per success than the adaptive
+   * delay starts per call: in a steady state the budget would then deny hedges, and a denied hedge ends
+   * its call's hedging, so exactly the slow calls keep their slow first attempt (the scenario S7b's p99
+   * doubled). Not refused: a budget shared by several policies, or one meant to cap hedging below the
+   * target, is a legal choice.
+   */
+  private void warnIfTheBudgetCannotFundTheTarget() {
+    if (adaptiveDelay != null && budget != null && budget.hedgesPerSuccess() < adaptiveDelay.targetExtraLoad()) {
+      LOG.warn("budget's hedgesPerSuccess ({}) is below adaptiveDelay's targetExtraLoad ({}): the budget will deny "
+              + "hedges in a steady state, and the slow calls they were for keep their slow first attempt; set "
+              + "hedgesPerSuccess to about 2 x targetExtraLoad ({}) unless capping the hedges is the intent",
+          budget.hedgesPerSuccess(), adaptiveDelay.targetExtraLoad(), 2 * adaptiveDelay.targetExtraLoad());
+    }
   }
 
   /**

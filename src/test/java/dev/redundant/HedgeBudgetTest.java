@@ -277,4 +277,21 @@ class HedgeBudgetTest {
     assertThat(dead).isLessThanOrEqualTo(1 + (reserve + 100 + 1) / 20_000.0);
     assertThat(denied[0]).isGreaterThanOrEqualTo(20_000 - (int) reserve - 101);
   }
+
+  @Test
+  void aBudgetThatCannotFundTheAdaptiveTargetIsWarnedAboutAtBuild() {
+    try (CapturedStderr log = new CapturedStderr()) {
+      Hedge.builder().maxAttempts(2).adaptiveDelay(AdaptiveDelay.targetExtraLoad(0.15))
+          .budget(HedgeBudget.builder().build()).build();
+      assertThat(log.text()).contains("WARN").contains("hedgesPerSuccess (0.1)")
+          .contains("targetExtraLoad (0.15)");
+    }
+    try (CapturedStderr log = new CapturedStderr()) {
+      Hedge.builder().maxAttempts(2).adaptiveDelay(AdaptiveDelay.targetExtraLoad(0.05))
+          .budget(HedgeBudget.builder().build()).build();
+      Hedge.builder().maxAttempts(2).adaptiveDelay(AdaptiveDelay.targetExtraLoad(0.15))
+          .budget(HedgeBudget.builder().hedgesPerSuccess(0.3).build()).build();
+      assertThat(log.text()).doesNotContain("hedgesPerSuccess");
+    }
+  }
 }
