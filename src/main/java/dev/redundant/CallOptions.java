@@ -3,7 +3,7 @@ package dev.redundant;
 import static dev.redundant.internal.Checks.requireArgument;
 import static java.util.Objects.requireNonNull;
 
-import dev.redundant.internal.RaceConfig;
+import dev.redundant.internal.Nanos;
 import java.time.Duration;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -87,14 +87,14 @@ public final class CallOptions {
 
   /**
    * The time limit of a call that starts now, in nanoseconds: 0 if the deadline has passed,
-   * {@link RaceConfig#NEVER} for none.
+   * {@link Nanos#NEVER} for none.
    *
    * @param policyTimeSource the clock of the policy that makes the call
    * @throws IllegalArgumentException if the deadline is on another clock than {@code policyTimeSource}
    */
   long limitNanos(TimeSource policyTimeSource) {
     if (timeout != null) {
-      return RaceConfig.saturatedNanos(timeout);
+      return Nanos.of(timeout);
     }
     Deadline d = requireNonNull(deadline, "deadline");
     requireArgument(d.timeSource().equals(policyTimeSource),

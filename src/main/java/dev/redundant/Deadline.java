@@ -2,7 +2,7 @@ package dev.redundant;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.redundant.internal.RaceConfig;
+import dev.redundant.internal.Nanos;
 import java.time.Duration;
 
 /**
@@ -61,7 +61,7 @@ public final class Deadline {
   public static Deadline after(Duration timeout, TimeSource timeSource) {
     requireNonNull(timeout, "timeout");
     requireNonNull(timeSource, "timeSource");
-    long span = timeout.isNegative() ? 0 : RaceConfig.saturatedNanos(timeout);
+    long span = timeout.isNegative() ? 0 : Nanos.of(timeout);
     return new Deadline(timeSource, timeSource.nanoTime(), span);
   }
 
@@ -92,17 +92,13 @@ public final class Deadline {
     return timeSource;
   }
 
-  /** The time left in nanoseconds: 0 when passed, {@link RaceConfig#NEVER} for a deadline that never comes. */
+  /** The time left in nanoseconds: 0 when passed, {@link Nanos#NEVER} for a deadline that never comes. */
   long remainingNanos() {
-    if (spanNanos == RaceConfig.NEVER) {
-      return RaceConfig.NEVER;
-    }
-    long elapsed = timeSource.nanoTime() - startNanos;
-    return elapsed < 0 ? spanNanos : Math.max(0, spanNanos - elapsed);
+    return spanNanos == Nanos.NEVER ? Nanos.NEVER : Nanos.remaining(timeSource.nanoTime(), startNanos, spanNanos);
   }
 
   @Override
   public String toString() {
-    return spanNanos == RaceConfig.NEVER ? "Deadline[never]" : "Deadline[remaining=" + remaining() + "]";
+    return spanNanos == Nanos.NEVER ? "Deadline[never]" : "Deadline[remaining=" + remaining() + "]";
   }
 }

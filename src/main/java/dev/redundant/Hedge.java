@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.redundant.internal.Race;
 import dev.redundant.internal.Race.Kind;
+import dev.redundant.internal.Nanos;
 import dev.redundant.internal.RaceConfig;
 import java.time.Duration;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.redundant;
 import static dev.redundant.internal.Checks.requireArgument;
 import static java.util.Objects.requireNonNull;
 
+import dev.redundant.internal.Nanos;
 import dev.redundant.internal.RaceConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -504,7 +505,7 @@ public final class HedgeBuilder<T> {
     long[] delayNanos = new long[maxAttempts];
     for (int i = 1; i < maxAttempts; i++) {
       if (noHedging || (adaptiveDelay != null && delays == null && delayIsDefault)) {
-        delayNanos[i] = RaceConfig.NEVER;
+        delayNanos[i] = Nanos.NEVER;
         continue;
       }
       Duration d = delays == null ? delay : delays.apply(i);
@@ -521,7 +522,7 @@ public final class HedgeBuilder<T> {
               + "noHedging() for failover only",
           delays == null ? "delay" : "delay(" + i + ")", d,
           delays == null && delayIsDefault ? ", the default" : "", timeout);
-      delayNanos[i] = RaceConfig.saturatedNanos(d);
+      delayNanos[i] = Nanos.of(d);
     }
     return delayNanos;
   }

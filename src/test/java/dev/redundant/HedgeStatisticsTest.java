@@ -8,7 +8,7 @@ import dev.redundant.HedgeStatistics.LatencyQuantiles;
 import dev.redundant.internal.Concurrently;
 import dev.redundant.internal.DelayEstimator;
 import dev.redundant.internal.HedgeCounters;
-import dev.redundant.internal.RaceConfig;
+import dev.redundant.internal.Nanos;
 import dev.redundant.testing.ManualTimeSource;
 import java.time.Duration;
 import java.util.Optional;
@@ -30,7 +30,7 @@ class HedgeStatisticsTest {
     assertThat(stats.delayMode()).isEqualTo(DelayMode.FIXED);
     assertThat(stats.currentDelay()).contains(Duration.ofSeconds(1));
     assertThat(stats.latency()).isEqualTo(LatencyQuantiles.NONE);
-    assertThat(new HedgeCounters().snapshot(RaceConfig.NEVER).currentDelay()).isEmpty();
+    assertThat(new HedgeCounters().snapshot(Nanos.NEVER).currentDelay()).isEmpty();
   }
 
   @Test
@@ -53,7 +53,7 @@ class HedgeStatisticsTest {
         Optional.of(Duration.ofMillis(80)), LatencyQuantiles.NONE);
     assertThat(before.firstAttemptTimeAtHedgeWins()).isZero();
     assertThat(before.meanFirstAttemptTimeAtHedgeWin()).isEmpty();
-    assertThat(new HedgeCounters().snapshot(RaceConfig.NEVER).hedgeWinShare()).isZero();
+    assertThat(new HedgeCounters().snapshot(Nanos.NEVER).hedgeWinShare()).isZero();
   }
 
   @Test
@@ -157,7 +157,7 @@ class HedgeStatisticsTest {
         }
       }
     });
-    HedgeStatistics stats = counters.snapshot(RaceConfig.NEVER);
+    HedgeStatistics stats = counters.snapshot(Nanos.NEVER);
     long calls = (long) threads * callsPerThread;
     assertThat(stats.calls()).isEqualTo(calls);
     assertThat(stats.hedgesStarted()).isEqualTo(calls / 4);

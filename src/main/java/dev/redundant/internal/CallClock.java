@@ -36,58 +36,35 @@ final class CallClock {
   }
 
   /**
-   * Whether {@code span} has elapsed at {@code now} since {@code start}; wrap-safe.
-   *
-   * @param span nanoseconds, or {@link RaceConfig#NEVER} for a span that never elapses
-   */
-  static boolean elapsed(long now, long start, long span) {
-    return span != RaceConfig.NEVER && now - start >= span;
-  }
-
-  /**
-   * The time left at {@code now} until {@code span} has elapsed since {@code start}; wrap-safe.
-   *
-   * @return a positive span, 0 if elapsed already, or {@link RaceConfig#NEVER} for a span that never ends
-   */
-  static long remaining(long now, long start, long span) {
-    if (span == RaceConfig.NEVER) {
-      return RaceConfig.NEVER;
-    }
-    long left = span - (now - start);
-    // Guard against overflow when the clock ran backwards by more than NEVER - span: saturate.
-    return left < 0 ? (now - start > 0 ? 0 : RaceConfig.NEVER) : left;
-  }
-
-  /**
    * Fires the call timeout, the attempt timeouts and the next hedge if due at {@code now}.
    *
    * @param now the clock's reading, which the wait for the result must count from
-   * @return the time left after {@code now} until the next event, {@link RaceConfig#NEVER} for none, or
+   * @return the time left after {@code now} until the next event, {@link Nanos#NEVER} for none, or
    *     {@link #FIRED}
    */
   long fireDue(ClockedCall call, long now) {
     long start = call.startNanos();
     long timeoutNanos = call.timeoutNanos(); // the policy's, or the call's own
-    if (elapsed(now, start, timeoutNanos)) {
+    if (Nanos.elapsed(now, start, timeoutNanos)) {
       call.timeOut();
       return FIRED;
     }
-    long next = remaining(now, start, timeoutNanos);
+    long next = Nanos.remaining(now, start, timeoutNanos);
     boolean fired = false;
     // Guard against race with launches: a stale, lower count only delays looking at the newest attempt
     // until the next wakeup, which every failover launch triggers.
     int started = call.startedCount();
-    if (attemptTimeoutNanos != RaceConfig.NEVER) {
+    if (attemptTimeoutNanos != Nanos.NEVER) {
       for (int i = 0, n = call.publishedCount(); i < n; i++) {
         AttemptRun run = call.published(i);
         if (run == null || !run.isActive()) {
           continue;
         }
-        if (elapsed(now, run.startNanos, attemptTimeoutNanos)) {
+        if (Nanos.elapsed(now, run.startNanos, attemptTimeoutNanos)) {
           call.timeOutAttempt(run, now);
           fired = true;
         } else {
-          next = Math.min(next, remaining(now, run.startNanos, attemptTimeoutNanos));
+          next = Math.min(next, Nanos.remaining(now, run.startNanos, attemptTimeoutNanos));
         }
       }
     }
@@ -96,11 +73,11 @@ final class CallClock {
       // Read after the count: the latest start is at least as recent as the count, so a hedge never
       // fires early (see ClockedCall.latestStartNanos).
       long latest = call.latestStartNanos();
-      if (elapsed(now, latest, delay)) {
+      if (Nanos.elapsed(now, latest, delay)) {
         // A refused hedge (hook mayLaunch) is not an event: the clock waits for the others.
         fired = call.startHedge();
       } else {
-        next = Math.min(next, remaining(now, latest, delay));
+        next = Math.min(next, Nanos.remaining(now, latest, delay));
       }
     }
     return fired ? FIRED : next;
@@ -122,7 +99,7 @@ final class CallClock {
     if (wait == FIRED) {
       return;
     }
-    if (wait == RaceConfig.NEVER) {
+    if (wait == Nanos.NEVER) {
       LockSupport.park(call);
       return;
     }

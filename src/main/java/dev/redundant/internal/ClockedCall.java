@@ -36,7 +36,7 @@ interface ClockedCall {
   /** Attempt {@code i}, or {@code null} if reserved but not yet published. */
   AttemptRun published(int i);
 
-  /** Hook: the hedge delay before attempt {@code index} (>= 1) starts; {@link RaceConfig#NEVER}: none. */
+  /** Hook: the hedge delay before attempt {@code index} (>= 1) starts; {@link Nanos#NEVER}: none. */
   long hedgeDelayNanos(int index);
 
   /** The call timeout elapsed: end the call. */

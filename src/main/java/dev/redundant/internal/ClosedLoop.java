@@ -70,10 +70,10 @@ final class ClosedLoop {
     if (trigger == Trigger.HEDGE && call.hedgingStopped()) {
       return false;
     }
-    if (deadlineAware && call.timeoutNanos() != RaceConfig.NEVER) {
+    if (deadlineAware && call.timeoutNanos() != Nanos.NEVER) {
       long typical = estimator.typicalSuccessNanos();
       if (typical != DelayEstimator.UNKNOWN
-          && CallClock.remaining(now, call.startNanos(), call.timeoutNanos()) < typical) {
+          && Nanos.remaining(now, call.startNanos(), call.timeoutNanos()) < typical) {
         refused(call, index, trigger, now, SkippedAttempt.Reason.DEADLINE);
         return false;
       }
@@ -132,7 +132,7 @@ final class ClosedLoop {
    */
   long hedgeDelayNanos(int index, boolean noMoreHedges) {
     if (noMoreHedges) {
-      return RaceConfig.NEVER;
+      return Nanos.NEVER;
     }
     long fixed = delayNanos[index];
     DelayEstimator estimator = this.estimator;

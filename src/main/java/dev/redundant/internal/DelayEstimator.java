@@ -48,7 +48,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DelayEstimator {
   /** The delay {@link #delayNanos(long)} returns when no hedge should start. */
-  public static final long NEVER = RaceConfig.NEVER;
+  public static final long NEVER = Nanos.NEVER;
   /** The value of {@link #typicalSuccessNanos()} before any successful first attempt is known. */
   public static final long UNKNOWN = -1;
   /** How many records between two recomputations of the cached values. */
@@ -148,8 +148,8 @@ public final class DelayEstimator {
     this.time = time;
     this.quantile = 1 - settings.targetExtraLoad();
     this.minSamples = settings.minSamples();
-    this.minNanos = RaceConfig.saturatedNanos(settings.min());
-    this.maxNanos = settings.max().map(RaceConfig::saturatedNanos).orElse(NEVER);
+    this.minNanos = Nanos.of(settings.min());
+    this.maxNanos = settings.max().map(Nanos::of).orElse(NEVER);
     this.window = new WindowHistogram(settings.window());
     this.recoveryWindow = settings.recoveryWindow();
     this.learnt = new long[(int) Math.ceil(settings.targetExtraLoad() * settings.window() / REFRESH_EVERY) + 1];

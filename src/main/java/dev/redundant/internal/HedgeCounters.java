@@ -85,7 +85,7 @@ public final class HedgeCounters {
   /**
    * Returns the statistics of a policy with a fixed delay.
    *
-   * @param fixedDelayNanos the policy's delay before its first hedge, or {@link RaceConfig#NEVER}
+   * @param fixedDelayNanos the policy's delay before its first hedge, or {@link Nanos#NEVER}
    * @return a snapshot
    */
   public HedgeStatistics snapshot(long fixedDelayNanos) {
@@ -96,7 +96,7 @@ public final class HedgeCounters {
    * Returns the statistics of a policy with an adaptive delay.
    *
    * @param estimator the policy's delay estimator
-   * @param fixedDelayNanos the policy's fixed delay, used during warm-up, or {@link RaceConfig#NEVER}
+   * @param fixedDelayNanos the policy's fixed delay, used during warm-up, or {@link Nanos#NEVER}
    * @return a snapshot
    */
   public HedgeStatistics snapshot(DelayEstimator estimator, long fixedDelayNanos) {
@@ -104,7 +104,7 @@ public final class HedgeCounters {
   }
 
   private HedgeStatistics snapshot(DelayMode mode, long delayNanos, LatencyQuantiles latency) {
-    Optional<Duration> delay = delayNanos == RaceConfig.NEVER ? Optional.empty()
+    Optional<Duration> delay = delayNanos == Nanos.NEVER ? Optional.empty()
         : Optional.of(Duration.ofNanos(delayNanos));
     // Read in the order the counts grow in a call (its start, then its extra attempts), and attempts summed
     // from the same readings: the identity attempts = calls + hedges + failovers holds in every snapshot.

@@ -171,7 +171,7 @@ public final class Race<T> implements ClockedCall {
     this.mdc = config.copyMdc ? MDC.getCopyOfContextMap() : null;
     this.runs = new AttemptRun[config.maxAttempts];
     this.timeoutNanos = limitNanos == POLICY_LIMIT ? config.timeoutNanos : limitNanos;
-    this.watchesClock = config.timed || timeoutNanos != RaceConfig.NEVER;
+    this.watchesClock = config.timed || timeoutNanos != Nanos.NEVER;
     this.withResult = withResult;
     this.startNanos = config.clock.read(); // a throwing clock fails the call before anything starts
   }
@@ -184,7 +184,7 @@ public final class Race<T> implements ClockedCall {
    * @param config the policy
    * @param task the task, a blocking one ({@code ATTEMPT_TASK} or {@code CALLABLE})
    * @param kind what the task is
-   * @param limitNanos the call's time limit from its start (positive, or {@link RaceConfig#NEVER}), or
+   * @param limitNanos the call's time limit from its start (positive, or {@link Nanos#NEVER}), or
    *     {@link #POLICY_LIMIT} for the policy's timeout
    * @param withResult whether to return a {@link HedgeResult} instead of the bare value
    * @return the winner's value, or its {@link HedgeResult}

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * built from them (its {@link CallClock}, its {@link EventRelay}, its {@link ClosedLoop}, its
  * {@link SpinAdvisor}s). Built only by
  * {@code HedgeBuilder}, which checks every value; the engine trusts them. {@code delayNanos[i]} is the
- * hedge delay of attempt {@code i >= 1} after the previous attempt's start ({@link #NEVER}: no hedge);
+ * hedge delay of attempt {@code i >= 1} after the previous attempt's start ({@link Nanos#NEVER}: no hedge);
  * a {@code null} timeout or attempt timeout means none; a {@code null} reject predicate accepts every
  * value; a {@code null} listener means no events; a {@code null} discard action closes
  * {@link AutoCloseable} values. With an adaptive delay, {@code delayNanos} is the warm-up delay.
@@ -28,13 +28,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RaceConfig {
 
-  /** A delay that never elapses. */
-  public static final long NEVER = Long.MAX_VALUE;
-
   final int maxAttempts;
   final long[] delayNanos;
   final @Nullable Duration timeout;
-  /** The call timeout in nanoseconds, or {@link #NEVER}. */
+  /** The call timeout in nanoseconds, or {@link Nanos#NEVER}. */
   final long timeoutNanos;
   /** The adaptive delay, the budget and the statistics: the hooks a call feeds back through. */
   final ClosedLoop closedLoop;
@@ -82,7 +79,7 @@ public final class RaceConfig {
     this.maxAttempts = maxAttempts;
     this.delayNanos = delayNanos;
     this.timeout = timeout;
-    this.timeoutNanos = timeout == null ? NEVER : saturatedNanos(timeout);
+    this.timeoutNanos = timeout == null ? Nanos.NEVER : Nanos.of(timeout);
     this.fatal = fatal;
     this.reject = reject;
     this.onDiscard = (Consumer<Object>) onDiscard;
@@ -96,10 +93,10 @@ public final class RaceConfig {
     this.executor = executor;
     this.copyMdc = copyMdc;
     this.clock = new CallClock(timeSource, attemptTimeout,
-        attemptTimeout == null ? NEVER : saturatedNanos(attemptTimeout));
+        attemptTimeout == null ? Nanos.NEVER : Nanos.of(attemptTimeout));
     boolean hedgeTimer = false;
     for (int i = 1; i < maxAttempts; i++) {
-      hedgeTimer |= delayNanos[i] != 0 && delayNanos[i] != NEVER;
+      hedgeTimer |= delayNanos[i] != 0 && delayNanos[i] != Nanos.NEVER;
     }
     // An adaptive delay may become positive at any call: its calls watch the clock.
     this.timed = hedgeTimer || estimator != null || timeout != null || attemptTimeout != null;
@@ -117,13 +114,8 @@ public final class RaceConfig {
       throw new IllegalStateException("this policy keeps no statistics");
     }
     DelayEstimator estimator = closedLoop.estimator;
-    long fallback = maxAttempts > 1 ? delayNanos[1] : NEVER;
+    long fallback = maxAttempts > 1 ? delayNanos[1] : Nanos.NEVER;
     return estimator == null ? counters.snapshot(fallback) : counters.snapshot(estimator, fallback);
-  }
-
-  /** {@code d} in nanoseconds, or {@link #NEVER} when it does not fit. */
-  public static long saturatedNanos(Duration d) {
-    return d.compareTo(Duration.ofNanos(NEVER - 1)) >= 0 ? NEVER : d.toNanos();
   }
 
   /**
