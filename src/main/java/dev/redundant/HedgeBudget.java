@@ -3,7 +3,7 @@ package dev.redundant;
 import static dev.redundant.internal.Checks.requireArgument;
 import static java.util.Objects.requireNonNull;
 
-import dev.redundant.internal.TokenBudget;
+import dev.redundant.internal.loop.TokenBudget;
 
 /**
  * A budget for hedges and failovers, funded by successful calls, so that extra attempts stay a bounded

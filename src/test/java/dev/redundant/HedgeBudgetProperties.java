@@ -2,7 +2,7 @@ package dev.redundant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.redundant.internal.TokenBudget;
+import dev.redundant.internal.loop.TokenBudget;
 import dev.redundant.testing.ManualTimeSource;
 import java.time.Duration;
 import java.util.List;

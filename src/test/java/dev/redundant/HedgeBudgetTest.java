@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.redundant.internal.Concurrently;
-import dev.redundant.internal.TokenBudget;
+import dev.redundant.internal.loop.TokenBudget;
 import dev.redundant.testing.ManualTimeSource;
 import java.time.Duration;
 import java.util.SplittableRandom;

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.redundant.HedgeStatistics.DelayMode;
 import dev.redundant.HedgeStatistics.LatencyQuantiles;
 import dev.redundant.internal.Concurrently;
-import dev.redundant.internal.DelayEstimator;
-import dev.redundant.internal.HedgeCounters;
 import dev.redundant.internal.Nanos;
+import dev.redundant.internal.loop.DelayEstimator;
+import dev.redundant.internal.loop.HedgeCounters;
 import dev.redundant.testing.ManualTimeSource;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,7 +22,7 @@ class HedgeStatisticsTest {
 
   @Test
   void aFreshPolicyHasZeroRates() {
-    HedgeStatistics stats = new HedgeCounters().snapshot(Duration.ofSeconds(1).toNanos());
+    HedgeStatistics stats = new HedgeCounters().snapshot(DelayMode.FIXED, Duration.ofSeconds(1).toNanos(), LatencyQuantiles.NONE);
     assertThat(stats.calls()).isZero();
     assertThat(stats.extraLoad()).isZero();
     assertThat(stats.hedgeRate()).isZero();
@@ -30,7 +30,7 @@ class HedgeStatisticsTest {
     assertThat(stats.delayMode()).isEqualTo(DelayMode.FIXED);
     assertThat(stats.currentDelay()).contains(Duration.ofSeconds(1));
     assertThat(stats.latency()).isEqualTo(LatencyQuantiles.NONE);
-    assertThat(new HedgeCounters().snapshot(Nanos.NEVER).currentDelay()).isEmpty();
+    assertThat(new HedgeCounters().snapshot(DelayMode.FIXED, Nanos.NEVER, LatencyQuantiles.NONE).currentDelay()).isEmpty();
   }
 
   @Test
@@ -53,7 +53,7 @@ class HedgeStatisticsTest {
         Optional.of(Duration.ofMillis(80)), LatencyQuantiles.NONE);
     assertThat(before.firstAttemptTimeAtHedgeWins()).isZero();
     assertThat(before.meanFirstAttemptTimeAtHedgeWin()).isEmpty();
-    assertThat(new HedgeCounters().snapshot(Nanos.NEVER).hedgeWinShare()).isZero();
+    assertThat(new HedgeCounters().snapshot(DelayMode.FIXED, Nanos.NEVER, LatencyQuantiles.NONE).hedgeWinShare()).isZero();
   }
 
   @Test
@@ -121,12 +121,12 @@ class HedgeStatisticsTest {
   void anAdaptivePolicysSnapshotShowsItsDelayAndLatency() {
     DelayEstimator estimator = new DelayEstimator(AdaptiveDelay.targetExtraLoad(0.5).window(10).minSamples(10));
     HedgeCounters counters = new HedgeCounters();
-    assertThat(counters.snapshot(estimator, 7).delayMode()).isEqualTo(DelayMode.WARMING_UP);
-    assertThat(counters.snapshot(estimator, 7).currentDelay()).contains(Duration.ofNanos(7));
+    assertThat(counters.snapshot(estimator.mode(), estimator.delayNanos(7), estimator.quantiles()).delayMode()).isEqualTo(DelayMode.WARMING_UP);
+    assertThat(counters.snapshot(estimator.mode(), estimator.delayNanos(7), estimator.quantiles()).currentDelay()).contains(Duration.ofNanos(7));
     for (int i = 0; i < 10; i++) {
       estimator.recordSuccess(20); // values below 64 ns have buckets of their own: exact
     }
-    HedgeStatistics stats = counters.snapshot(estimator, 7);
+    HedgeStatistics stats = counters.snapshot(estimator.mode(), estimator.delayNanos(7), estimator.quantiles());
     assertThat(stats.delayMode()).isEqualTo(DelayMode.LEARNT);
     assertThat(stats.currentDelay()).contains(Duration.ofNanos(21)); // longer than the quantile: 1 ns above it
     assertThat(stats.latency().samples()).isEqualTo(10);
@@ -157,7 +157,7 @@ class HedgeStatisticsTest {
         }
       }
     });
-    HedgeStatistics stats = counters.snapshot(Nanos.NEVER);
+    HedgeStatistics stats = counters.snapshot(DelayMode.FIXED, Nanos.NEVER, LatencyQuantiles.NONE);
     long calls = (long) threads * callsPerThread;
     assertThat(stats.calls()).isEqualTo(calls);
     assertThat(stats.hedgesStarted()).isEqualTo(calls / 4);

@@ -2,9 +2,9 @@ package dev.redundant.internal;
 
 import dev.redundant.Attempt.Trigger;
 import dev.redundant.AttemptReport;
-import dev.redundant.HedgeListener;
 import dev.redundant.HedgeListener.CallSummary;
 import dev.redundant.HedgeListener.SkippedAttempt;
+import dev.redundant.HedgeListener;
 import java.time.Duration;
 
 /**
@@ -174,7 +174,7 @@ final class EventRelay {
 
   private static void threw(String event, Throwable t) {
     try {
-      Race.LOG.warn("HedgeListener.{} threw {}", event, Failures.describe(t), t);
+      Log.LOG.warn("HedgeListener.{} threw {}", event, Failures.describe(t), t);
     } catch (Throwable ignored) {
       // Guard against a failure whose printing throws inside the logging backend: the call goes on.
     }

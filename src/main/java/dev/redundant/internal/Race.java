@@ -5,11 +5,15 @@ import static java.util.Objects.requireNonNull;
 import dev.redundant.Attempt.Trigger;
 import dev.redundant.AttemptReport.Outcome;
 import dev.redundant.AttemptTask;
+import dev.redundant.HedgeListener.SkippedAttempt;
 import dev.redundant.HedgeResult;
 import dev.redundant.RejectedResultException;
 import dev.redundant.StageTask;
+import dev.redundant.internal.loop.ClosedLoop;
+import dev.redundant.internal.loop.LoopCall;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -17,8 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -72,8 +74,7 @@ import org.slf4j.MDC;
  *
  * @param <T> the call's value type
  */
-public final class Race<T> implements ClockedCall {
-  static final Logger LOG = LoggerFactory.getLogger("dev.redundant");
+public final class Race<T> implements ClockedCall, LoopCall {
 
   /** Tells {@link #call} and {@link #callAsync} to use the policy's timeout. */
   public static final long POLICY_LIMIT = -1;
@@ -454,12 +455,12 @@ public final class Race<T> implements ClockedCall {
         : value == null ? Decision.NIL : value;
     if (!RESULT.compareAndSet(this, null, decision)) {
       Decision.discard(config, result, value); // a loser: the call was decided already
-      config.closedLoop.firstAttemptEnded(this, run, Outcome.CANCELLED, endNanos); // its decider may have
+      attemptEnded(run, Outcome.CANCELLED, endNanos); // its decider may have
       return;
     }
     cancelOthers(run);
-    config.closedLoop.firstAttemptEnded(this, run, null, endNanos);
-    config.closedLoop.callEnded(run);
+    attemptEnded(run, null, endNanos);
+    config.closedLoop.callEnded(this, run.trigger());
     release();
     if (config.events != null) {
       config.events.succeeded(run, run.since(endNanos));
@@ -516,14 +517,14 @@ public final class Race<T> implements ClockedCall {
 
   /** Tells the log, the listener and the closed loop that an attempt failed. */
   private void reportFailure(AttemptRun run, Outcome how, Throwable failure, boolean endsTheCall) {
-    if (LOG.isDebugEnabled()) {
-      debug("Attempt {} failed{}: {}", run.index(), endsTheCall ? " and ends the call" : "",
+    if (Log.LOG.isDebugEnabled()) {
+      Log.debug("Attempt {} failed{}: {}", run.index(), endsTheCall ? " and ends the call" : "",
           Failures.describe(failure));
     }
     if (config.events != null) {
       config.events.failed(run, run.report());
     }
-    config.closedLoop.firstAttemptEnded(this, run, how, 0);
+    attemptEnded(run, how, 0);
   }
 
   /**
@@ -562,41 +563,51 @@ public final class Race<T> implements ClockedCall {
   }
 
   /** Claims the report of attempt 0's end to the closed loop: true exactly once per call. */
-  boolean claimFirstAttemptRecord() {
+  @Override
+  public boolean claimFirstAttemptRecord() {
     return !firstRecorded && FIRST_RECORDED.compareAndSet(this, false, true);
   }
 
   /** Whether attempt 0's end was claimed (or will not be recorded). */
-  boolean firstAttemptRecordClaimed() {
+  @Override
+  public boolean firstAttemptRecordClaimed() {
     return firstRecorded;
   }
 
   /** The closed loop does not sample this call: its first attempt is never recorded (before it starts). */
-  void skipFirstAttemptRecord() {
+  @Override
+  public void skipFirstAttemptRecord() {
     firstRecorded = true;
   }
 
-  // ---------------------------------------------------------------- the closed loop's per-call state
+  // ---------------------------------------------------------------- the closed loop's door (LoopCall)
 
-  /** Whether a refused hedge stopped the call's hedging; read by {@link ClosedLoop#mayLaunch}. */
-  boolean hedgingStopped() {
+  /** Tells the closed loop that {@code run} ended ({@code how}: see {@link ClosedLoop#attemptEnded}). */
+  private void attemptEnded(AttemptRun run, @Nullable Outcome how, long endNanos) {
+    config.closedLoop.attemptEnded(this, run.index(), run.startNanos, how, endNanos);
+  }
+
+  @Override
+  public boolean hedgingStopped() {
     return noMoreHedges;
   }
 
-  /** A hedge was refused: the call starts no more hedges (failovers may still start). */
-  void stopHedging() {
-    noMoreHedges = true;
+  @Override
+  public void refused(int index, Trigger trigger, SkippedAttempt.Reason reason, long now) {
+    if (trigger == Trigger.HEDGE) {
+      noMoreHedges = true; // failovers may still start
+    } else {
+      failoverRefused = reason == SkippedAttempt.Reason.BUDGET ? CallEnd.NO_BUDGET : CallEnd.NO_TIME;
+    }
+    if (config.events != null) {
+      config.events.skipped(new SkippedAttempt(index, trigger, reason, Duration.ofNanos(Nanos.since(now, startNanos))));
+    }
   }
 
-  /** A failover was refused: {@link #endIfNothingRuns} ends the call with {@code why} if nothing else runs. */
-  void failoverRefused(CallEnd why) {
-    failoverRefused = why;
-  }
-
-  /** Hook (b), for the clock: see {@link ClosedLoop#hedgeDelayNanos}. */
+  /** For the clock: see {@link ClosedLoop#hedgeDelayNanos}. */
   @Override
   public long hedgeDelayNanos(int index) {
-    return config.closedLoop.hedgeDelayNanos(index, noMoreHedges);
+    return config.closedLoop.hedgeDelayNanos(this, index);
   }
 
   // ---------------------------------------------------------------- ending the call
@@ -620,7 +631,7 @@ public final class Race<T> implements ClockedCall {
       outcome = new Ended(CallEnd.ERROR, t, null, List.of());
     }
     result = outcome;
-    config.closedLoop.callEnded(null);
+    config.closedLoop.callEnded(this, null);
     release();
     if (config.events != null) {
       config.events.callFinished(this, how);
@@ -665,11 +676,11 @@ public final class Race<T> implements ClockedCall {
         if (config.events != null) {
           config.events.cancelled(run);
         }
-        config.closedLoop.firstAttemptEnded(this, run, Outcome.CANCELLED, now);
+        attemptEnded(run, Outcome.CANCELLED, now);
       } else if (run.returnedValue()) {
         // Guard against race with a loser whose value lost the decision and has not told the loop yet:
         // it is recorded here, before the outcome is handed out (whoever claims first records it).
-        config.closedLoop.firstAttemptEnded(this, run, Outcome.CANCELLED, now);
+        attemptEnded(run, Outcome.CANCELLED, now);
       }
     }
   }
@@ -776,8 +787,8 @@ public final class Race<T> implements ClockedCall {
 
   @Override
   public boolean startHedge() {
-    if (LOG.isDebugEnabled()) {
-      debug("No success in time: starting hedge {}", started, null, null);
+    if (Log.LOG.isDebugEnabled()) {
+      Log.debug("No success in time: starting hedge {}", started, null, null);
     }
     return launchNext(Trigger.HEDGE);
   }
@@ -810,14 +821,5 @@ public final class Race<T> implements ClockedCall {
 
   @Nullable Map<String, String> callerMdc() {
     return mdc;
-  }
-
-  /** Logs at debug; a logging backend that throws on a user's object does not break the call. */
-  static void debug(String format, @Nullable Object a, @Nullable Object b, @Nullable Object c) {
-    try {
-      LOG.debug(format, a, b, c);
-    } catch (Throwable ignored) {
-      // the call goes on
-    }
   }
 }

@@ -4,6 +4,8 @@ import dev.redundant.AdaptiveDelay;
 import dev.redundant.HedgeListener;
 import dev.redundant.HedgeStatistics;
 import dev.redundant.TimeSource;
+import dev.redundant.internal.loop.ClosedLoop;
+import dev.redundant.internal.loop.TokenBudget;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -85,11 +87,7 @@ public final class RaceConfig {
     this.onDiscard = (Consumer<Object>) onDiscard;
     this.waitForLosers = waitForLosers;
     this.events = listener == null ? null : new EventRelay(listener);
-    DelayEstimator estimator = adaptive == null || maxAttempts == 1 ? null
-        : new DelayEstimator(adaptive, budget != null, timeSource);
-    this.closedLoop = new ClosedLoop(delayNanos, estimator,
-        adaptive != null && estimator != null && adaptive.isDeadlineAware(),
-        budget, statistics ? new HedgeCounters() : null, events);
+    this.closedLoop = ClosedLoop.of(delayNanos, adaptive, budget, statistics, timeSource);
     this.executor = executor;
     this.copyMdc = copyMdc;
     this.clock = new CallClock(timeSource, attemptTimeout,
@@ -99,7 +97,7 @@ public final class RaceConfig {
       hedgeTimer |= delayNanos[i] != 0 && delayNanos[i] != Nanos.NEVER;
     }
     // An adaptive delay may become positive at any call: its calls watch the clock.
-    this.timed = hedgeTimer || estimator != null || timeout != null || attemptTimeout != null;
+    this.timed = hedgeTimer || closedLoop.learns() || timeout != null || attemptTimeout != null;
   }
 
   /**
@@ -109,14 +107,9 @@ public final class RaceConfig {
    * @throws IllegalStateException if the policy keeps no statistics (only the library's own policies)
    */
   public HedgeStatistics statistics() {
-    HedgeCounters counters = closedLoop.counters;
-    if (counters == null) {
-      throw new IllegalStateException("this policy keeps no statistics");
-    }
-    DelayEstimator estimator = closedLoop.estimator;
-    long fallback = maxAttempts > 1 ? delayNanos[1] : Nanos.NEVER;
-    return estimator == null ? counters.snapshot(fallback) : counters.snapshot(estimator, fallback);
+    return closedLoop.statistics();
   }
+
 
   /**
    * The spin advisor for calls of {@code task}'s class. Costs a field read and a compare when the same
@@ -148,8 +141,8 @@ public final class RaceConfig {
         closeable.close();
       }
     } catch (Throwable t) {
-      if (Race.LOG.isDebugEnabled()) {
-        Race.debug("Discarding a result failed: {}", Failures.describe(t), null, null);
+      if (Log.LOG.isDebugEnabled()) {
+        Log.debug("Discarding a result failed: {}", Failures.describe(t), null, null);
       }
     }
   }

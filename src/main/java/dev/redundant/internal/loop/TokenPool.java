@@ -1,4 +1,4 @@
-package dev.redundant.internal;
+package dev.redundant.internal.loop;
 
 import java.util.concurrent.atomic.AtomicLong;
 

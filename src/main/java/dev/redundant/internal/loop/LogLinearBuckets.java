@@ -1,4 +1,4 @@
-package dev.redundant.internal;
+package dev.redundant.internal.loop;
 
 /**
  * The bucket layout of a compact log-linear latency histogram: nanosecond values are grouped by their

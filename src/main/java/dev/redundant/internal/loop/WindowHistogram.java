@@ -1,5 +1,6 @@
-package dev.redundant.internal;
+package dev.redundant.internal.loop;
 
+import dev.redundant.internal.Checks;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,8 +1,9 @@
-package dev.redundant.internal;
+package dev.redundant.internal.loop;
 
-import dev.redundant.HedgeStatistics;
 import dev.redundant.HedgeStatistics.DelayMode;
 import dev.redundant.HedgeStatistics.LatencyQuantiles;
+import dev.redundant.HedgeStatistics;
+import dev.redundant.internal.Nanos;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
@@ -83,27 +84,14 @@ public final class HedgeCounters {
   }
 
   /**
-   * Returns the statistics of a policy with a fixed delay.
+   * Returns the statistics now, with what the policy's delay says of itself.
    *
-   * @param fixedDelayNanos the policy's delay before its first hedge, or {@link Nanos#NEVER}
+   * @param mode where the current delay comes from
+   * @param delayNanos the delay before the first hedge now, or {@code Nanos.NEVER} for none
+   * @param latency the first attempts' latency as learnt, or {@link LatencyQuantiles#NONE}
    * @return a snapshot
    */
-  public HedgeStatistics snapshot(long fixedDelayNanos) {
-    return snapshot(DelayMode.FIXED, fixedDelayNanos, LatencyQuantiles.NONE);
-  }
-
-  /**
-   * Returns the statistics of a policy with an adaptive delay.
-   *
-   * @param estimator the policy's delay estimator
-   * @param fixedDelayNanos the policy's fixed delay, used during warm-up, or {@link Nanos#NEVER}
-   * @return a snapshot
-   */
-  public HedgeStatistics snapshot(DelayEstimator estimator, long fixedDelayNanos) {
-    return snapshot(estimator.mode(), estimator.delayNanos(fixedDelayNanos), estimator.quantiles());
-  }
-
-  private HedgeStatistics snapshot(DelayMode mode, long delayNanos, LatencyQuantiles latency) {
+  public HedgeStatistics snapshot(DelayMode mode, long delayNanos, LatencyQuantiles latency) {
     Optional<Duration> delay = delayNanos == Nanos.NEVER ? Optional.empty()
         : Optional.of(Duration.ofNanos(delayNanos));
     // Read in the order the counts grow in a call (its start, then its extra attempts), and attempts summed

@@ -1,4 +1,4 @@
-package dev.redundant.internal;
+package dev.redundant.internal.loop;
 
 import dev.redundant.TimeSource;
 import java.util.concurrent.atomic.LongAdder;

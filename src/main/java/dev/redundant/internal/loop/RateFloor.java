@@ -1,6 +1,7 @@
-package dev.redundant.internal;
+package dev.redundant.internal.loop;
 
 import dev.redundant.TimeSource;
+import dev.redundant.internal.Checks;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**

@@ -1,9 +1,10 @@
-package dev.redundant.internal;
+package dev.redundant.internal.loop;
 
 import dev.redundant.AdaptiveDelay;
 import dev.redundant.HedgeStatistics.DelayMode;
 import dev.redundant.HedgeStatistics.LatencyQuantiles;
 import dev.redundant.TimeSource;
+import dev.redundant.internal.Nanos;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;

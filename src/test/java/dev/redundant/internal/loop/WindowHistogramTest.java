@@ -1,8 +1,8 @@
-package dev.redundant.internal;
+package dev.redundant.internal.loop;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.redundant.internal.Concurrently;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The count-based sliding window: eviction, quantiles with censored samples, and exact counts under contention. */
 class WindowHistogramTest {

@@ -1,11 +1,9 @@
-package dev.redundant.internal;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+package dev.redundant.internal.loop;
 
 import dev.redundant.AdaptiveDelay;
 import dev.redundant.HedgeStatistics.DelayMode;
 import dev.redundant.HedgeStatistics.LatencyQuantiles;
+import dev.redundant.internal.Concurrently;
 import dev.redundant.testing.ManualTimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +13,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** The adaptive delay learnt from scripted first attempts: no threads, no clock, exact expectations. */
 class DelayEstimatorTest {
