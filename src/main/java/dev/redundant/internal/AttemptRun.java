@@ -8,13 +8,11 @@ import dev.redundant.AttemptReport.Outcome;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.MDC;
 
 /**
  * One attempt of a {@link Race}: the {@link Runnable} handed to the executor and the {@link Attempt} its
@@ -102,7 +100,7 @@ final class AttemptRun implements Runnable, Attempt {
       if (state != ACTIVE) {
         return; // cancelled before it ran: the task never starts
       }
-      previousMdc = installMdc(race.copyMdc(), race.callerMdc());
+      previousMdc = CallerMdc.install(race.copyMdc(), race.callerMdc());
       @Nullable Object value = null;
       Throwable thrown = null;
       try {
@@ -123,7 +121,7 @@ final class AttemptRun implements Runnable, Attempt {
           // Guard against race with cancel(): its interrupt must not leak to what this thread runs next.
           clearOwnInterrupt();
         }
-        restoreMdc(previousMdc);
+        CallerMdc.restore(previousMdc);
       } finally {
         race.runEnded();
       }
@@ -142,7 +140,7 @@ final class AttemptRun implements Runnable, Attempt {
       return;
     }
     CompletionStage<?> started;
-    Object previousMdc = installMdc(race.copyMdc(), race.callerMdc());
+    Object previousMdc = CallerMdc.install(race.copyMdc(), race.callerMdc());
     try {
       started = race.invokeStage(this);
       if (started == null) {
@@ -152,12 +150,12 @@ final class AttemptRun implements Runnable, Attempt {
       try {
         race.attemptThrew(this, t);
       } finally {
-        restoreMdc(previousMdc);
+        CallerMdc.restore(previousMdc);
         race.runEnded();
       }
       return;
     }
-    restoreMdc(previousMdc);
+    CallerMdc.restore(previousMdc);
     stage = started;
     if (state != ACTIVE) {
       // Guard against race with cancel(): it ran before the stage was stored, and could not cancel it.
@@ -173,7 +171,7 @@ final class AttemptRun implements Runnable, Attempt {
       if (failure != null && state != ACTIVE) {
         return; // cancelled (most likely by us): nothing to report
       }
-      previousMdc = installMdc(race.copyMdc(), race.callerMdc());
+      previousMdc = CallerMdc.install(race.copyMdc(), race.callerMdc());
       if (failure == null) {
         race.attemptReturned(this, value);
       } else {
@@ -181,7 +179,7 @@ final class AttemptRun implements Runnable, Attempt {
             ? failure.getCause() : failure);
       }
     } finally {
-      restoreMdc(previousMdc);
+      CallerMdc.restore(previousMdc);
       race.runEnded();
     }
   }
@@ -338,42 +336,5 @@ final class AttemptRun implements Runnable, Attempt {
   @Override
   public String toString() {
     return "Attempt[index=" + index + ", trigger=" + trigger + "]";
-  }
-
-  // ---------------------------------------------------------------- the caller's MDC
-
-  /**
-   * Gives the current thread the caller's MDC, an empty one if the caller had none (even a fresh thread
-   * may have inherited one, from a failed attempt that started it), unless the policy does not copy it.
-   *
-   * @return the thread's previous MDC (empty map for none), to restore; or null if nothing was changed
-   */
-  static @Nullable Object installMdc(boolean copy, @Nullable Map<String, String> callerMdc) {
-    if (!copy) {
-      return null;
-    }
-    Map<String, String> previous = MDC.getCopyOfContextMap();
-    if (callerMdc != null) {
-      MDC.setContextMap(callerMdc);
-    } else if (previous != null) {
-      MDC.clear();
-    } else {
-      return null; // neither the caller nor this thread has an MDC: nothing to change or restore
-    }
-    return previous == null ? Map.of() : previous;
-  }
-
-  /** Restores what {@link #installMdc} returned. */
-  @SuppressWarnings("unchecked")
-  static void restoreMdc(@Nullable Object previous) {
-    if (previous == null) {
-      return;
-    }
-    Map<String, String> map = (Map<String, String>) previous;
-    if (map.isEmpty()) {
-      MDC.clear();
-    } else {
-      MDC.setContextMap(map);
-    }
   }
 }

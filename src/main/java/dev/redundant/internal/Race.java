@@ -428,24 +428,14 @@ public final class Race<T> implements ClockedCall, LoopCall {
 
   /** @param endNanos when the task returned, read before anything else runs (only where used) */
   private void returned(AttemptRun run, @Nullable Object value, long endNanos) {
-    if (config.reject != null) {
-      boolean rejected;
-      Throwable predicateFailure = null;
-      try {
-        rejected = config.reject.test(value);
-      } catch (Throwable t) {
-        rejected = true;
-        predicateFailure = t;
+    RejectedResultException rejection = config.rejection(run.index(), value);
+    if (rejection != null) {
+      boolean own = run.finish(Outcome.REJECTED, rejection);
+      Decision.discard(config, result, value);
+      if (own) {
+        attemptFailed(run, Outcome.REJECTED, rejection, null, null);
       }
-      if (rejected) {
-        RejectedResultException failure = new RejectedResultException(run.index(), value, predicateFailure);
-        boolean own = run.finish(Outcome.REJECTED, failure);
-        Decision.discard(config, result, value);
-        if (own) {
-          attemptFailed(run, Outcome.REJECTED, failure, null, null);
-        }
-        return;
-      }
+      return;
     }
     if (!run.finish(null, null)) {
       Decision.discard(config, result, value); // cancelled while it returned: a loser
@@ -479,23 +469,21 @@ public final class Race<T> implements ClockedCall, LoopCall {
   }
 
   private void threw(AttemptRun run, Throwable thrown) {
-    if (Failures.endsTheCall(thrown)) {
-      if (run.finish(Outcome.FAILED, thrown)) {
-        attemptFailed(run, Outcome.FAILED, thrown, CallEnd.ERROR, null);
-      }
-      return;
-    }
-    boolean fatal;
+    CallEnd ends;
     Throwable predicateFailure = null;
-    try {
-      fatal = config.fatal.test(thrown);
-    } catch (Throwable t) {
-      // Never mutate the task's exception: the predicate's failure goes on the library's own exception.
-      fatal = true;
-      predicateFailure = t;
+    if (Failures.endsTheCall(thrown)) {
+      ends = CallEnd.ERROR;
+    } else {
+      try {
+        ends = config.fatal.test(thrown) ? CallEnd.FATAL : null;
+      } catch (Throwable t) {
+        // Never mutate the task's exception: the predicate's failure goes on the library's own exception.
+        ends = CallEnd.FATAL;
+        predicateFailure = t;
+      }
     }
     if (run.finish(Outcome.FAILED, thrown)) {
-      attemptFailed(run, Outcome.FAILED, thrown, fatal ? CallEnd.FATAL : null, predicateFailure);
+      attemptFailed(run, Outcome.FAILED, thrown, ends, predicateFailure);
     }
   }
 
@@ -728,7 +716,7 @@ public final class Race<T> implements ClockedCall, LoopCall {
 
   /** The clock watcher of an asynchronous call with delays or timeouts. */
   private void watchClock() {
-    AttemptRun.installMdc(config.copyMdc, mdc); // for listener events it sends; the thread ends with the call
+    CallerMdc.install(config.copyMdc, mdc); // for listener events it sends; the thread ends with the call
     config.clock.watch(this);
   }
 

@@ -3,6 +3,7 @@ package dev.redundant.internal;
 import dev.redundant.AdaptiveDelay;
 import dev.redundant.HedgeListener;
 import dev.redundant.HedgeStatistics;
+import dev.redundant.RejectedResultException;
 import dev.redundant.TimeSource;
 import dev.redundant.internal.loop.ClosedLoop;
 import dev.redundant.internal.loop.TokenBudget;
@@ -124,6 +125,24 @@ public final class RaceConfig {
       lastSpinAdvisor = advisor; // racy by design: a lost update costs one more lookup
     }
     return advisor;
+  }
+
+  /**
+   * Applies the policy's {@code rejectIf} to an attempt's value.
+   *
+   * @return null if the value is accepted (or there is no predicate), else the failure that rejects it; a
+   *     predicate that throws rejects the value, with the predicate's failure attached
+   */
+  @Nullable RejectedResultException rejection(int index, @Nullable Object value) {
+    Predicate<Object> reject = this.reject;
+    if (reject == null) {
+      return null;
+    }
+    try {
+      return reject.test(value) ? new RejectedResultException(index, value, null) : null;
+    } catch (Throwable t) {
+      return new RejectedResultException(index, value, t);
+    }
   }
 
   /**

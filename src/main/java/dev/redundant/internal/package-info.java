@@ -10,10 +10,13 @@
  * <ul>
  * <li>{@link dev.redundant.internal.CallClock} fires hedges and timeouts, seeing a call only through
  *     {@link dev.redundant.internal.ClockedCall}. Start here to change how time is watched.</li>
- * <li>{@link dev.redundant.internal.ClosedLoop} is asked before each hedge or failover
- *     ({@code mayLaunch}: deadline, then budget) and told how attempts and calls end (the adaptive delay
- *     learns from attempt 0, the statistics count, a success funds the budget), always before the call's
- *     outcome is handed out. Start here to change what the policy learns or spends.</li>
+ * <li>{@link dev.redundant.internal.loop.ClosedLoop} (package {@code internal.loop}) is asked before each
+ *     hedge or failover ({@code mayLaunch}: deadline, then budget), gives the hedge delay (its
+ *     {@link dev.redundant.internal.loop.HedgeDelay}: fixed or learnt), and is told how attempts and calls
+ *     end (the delay learns from attempt 0, the statistics count, a success funds the budget), always
+ *     before the call's outcome is handed out. It sees a call only through
+ *     {@link dev.redundant.internal.loop.LoopCall}, which {@code Race} implements. Start there to change
+ *     what the policy learns or spends.</li>
  * <li>{@link dev.redundant.internal.Decision} encodes what a call's {@code result} holds and builds what
  *     the caller gets from it (the value, a {@code HedgeResult}, an exception with every report). Start
  *     here to change what a caller sees.</li>
