@@ -165,7 +165,8 @@ public final class Hedge<T> {
    * <p>Cancelling the future, or completing it from outside (for example with
    * {@link CompletableFuture#orTimeout}), ends the call and interrupts every attempt still running. A call
    * with a positive delay or a timeout watches the clock from a virtual thread of its own, which ends with
-   * the call.
+   * the call; on the system clock that thread starts only when the first hedge or timeout is due (the
+   * library's one shared timer starts it), so a call decided before then starts none.
    *
    * @param task the work of each attempt; it receives the {@link Attempt} it runs as
    * @return the call's future
@@ -198,7 +199,8 @@ public final class Hedge<T> {
    * completed from outside, every attempt, are cancelled with {@code cancel(true)} on their stage before
    * this future completes; no thread is interrupted. Whether that aborts the request is up to the client's
    * future (the JDK {@code HttpClient}'s does). A call with a positive delay or a timeout watches the clock
-   * from one virtual thread of its own, which ends with the call; no thread exists per attempt.
+   * from one virtual thread of its own, which ends with the call, and on the system clock starts only when
+   * its first hedge or timeout is due; no thread exists per attempt.
    *
    * <p>Use {@link #callAsync(AttemptTask)} (or {@link #call(AttemptTask)}) when the client blocks: then an
    * attempt runs on a thread of the policy's executor and a loser is interrupted.

@@ -11,7 +11,9 @@ import org.jspecify.annotations.Nullable;
  * The clock of one policy's calls: it fires hedges, attempt timeouts and the call timeout when they are
  * due, and parks the waiting thread until the next one. A call owns no scheduler: the thread that waits
  * for the call (a synchronous caller, or the one virtual clock-watcher thread of an asynchronous call with
- * delays or timeouts) runs {@link #fireDue} whenever it wakes.
+ * delays or timeouts) runs {@link #fireDue} whenever it wakes. On the system clock an asynchronous call
+ * starts its watcher only when its first event is due ({@link WatcherTimer}), so that a call decided
+ * before then never starts one.
  *
  * <p><b>Clock arithmetic.</b> {@link TimeSource} readings have an arbitrary origin and may wrap, as
  * {@code System.nanoTime()}'s do: only differences mean anything. Every comparison here is of an elapsed
@@ -28,11 +30,13 @@ final class CallClock {
   private final TimeSource timeSource;
   private final @Nullable Duration attemptTimeout;
   private final long attemptTimeoutNanos;
+  private final boolean isSystem;
 
   CallClock(TimeSource timeSource, @Nullable Duration attemptTimeout, long attemptTimeoutNanos) {
     this.timeSource = timeSource;
     this.attemptTimeout = attemptTimeout;
     this.attemptTimeoutNanos = attemptTimeoutNanos;
+    this.isSystem = timeSource.equals(TimeSource.system());
   }
 
   /**
@@ -43,9 +47,26 @@ final class CallClock {
    *     {@link #FIRED}
    */
   long fireDue(ClockedCall call, long now) {
+    return scan(call, now, true);
+  }
+
+  /**
+   * Returns the time left after {@code now} until the call's next event, firing nothing.
+   *
+   * @return a positive span, 0 if an event is due, or {@link Nanos#NEVER} for none
+   */
+  long untilNextEvent(ClockedCall call, long now) {
+    return scan(call, now, false);
+  }
+
+  /** Looks at every event of the call: fires what is due ({@code fire}), or returns 0 for it. */
+  private long scan(ClockedCall call, long now, boolean fire) {
     long start = call.startNanos();
     long timeoutNanos = call.timeoutNanos(); // the policy's, or the call's own
     if (Nanos.elapsed(now, start, timeoutNanos)) {
+      if (!fire) {
+        return 0;
+      }
       call.timeOut();
       return FIRED;
     }
@@ -61,6 +82,9 @@ final class CallClock {
           continue;
         }
         if (Nanos.elapsed(now, run.startNanos, attemptTimeoutNanos)) {
+          if (!fire) {
+            return 0;
+          }
           call.timeOutAttempt(run, now);
           fired = true;
         } else {
@@ -74,6 +98,9 @@ final class CallClock {
       // fires early (see ClockedCall.latestStartNanos).
       long latest = call.latestStartNanos();
       if (Nanos.elapsed(now, latest, delay)) {
+        if (!fire) {
+          return 0;
+        }
         // A refused hedge (hook mayLaunch) is not an event: the clock waits for the others.
         fired = call.startHedge();
       } else {
@@ -117,6 +144,11 @@ final class CallClock {
       fireDueThenPark(call);
       Thread.interrupted(); // nobody else owns this thread: an interrupt only means "look again"
     }
+  }
+
+  /** Whether this is the JVM's clock, on which the shared {@link WatcherTimer} can wait. */
+  boolean isSystem() {
+    return isSystem;
   }
 
   /** Reads the clock. */

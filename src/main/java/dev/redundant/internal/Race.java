@@ -89,6 +89,7 @@ public final class Race<T> implements ClockedCall, LoopCall {
   private static final VarHandle RUNNING;
   private static final VarHandle FIRST_RECORDED;
   private static final VarHandle PENDING_EVENTS;
+  private static final VarHandle WATCHER_STARTED;
   private static final VarHandle RUNS = MethodHandles.arrayElementVarHandle(AttemptRun[].class);
 
   static {
@@ -100,6 +101,7 @@ public final class Race<T> implements ClockedCall, LoopCall {
       RUNNING = lookup.findVarHandle(Race.class, "running", int.class);
       FIRST_RECORDED = lookup.findVarHandle(Race.class, "firstRecorded", boolean.class);
       PENDING_EVENTS = lookup.findVarHandle(Race.class, "pendingEvents", int.class);
+      WATCHER_STARTED = lookup.findVarHandle(Race.class, "watcherStarted", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -146,8 +148,13 @@ public final class Race<T> implements ClockedCall, LoopCall {
   int winnerIndex = NO_WINNER;
   /** Start time of the latest attempt: the next hedge delay counts from it. */
   private volatile long lastStartNanos;
-  /** The thread to unpark when the call ends, or null. */
+  /** The thread to unpark when the call ends (the caller, or an asynchronous call's watcher), or null. */
   private volatile @Nullable Thread waiter;
+  /** Whether an asynchronous call's watcher was started: once, by {@link #startWatcher}. */
+  @SuppressWarnings("UnusedVariable") // read and written through WATCHER_STARTED
+  private volatile boolean watcherStarted;
+  /** The shared timer's entry that starts this asynchronous call's watcher, or null. */
+  private volatile WatcherTimer.@Nullable Entry watcherTimer;
   /** Set once a hedge was denied or skipped: the call starts no more hedges (failovers may still start). */
   private volatile boolean noMoreHedges;
   /** Why the latest failover was refused ({@code NO_BUDGET} or {@code NO_TIME}), or null. */
@@ -219,13 +226,57 @@ public final class Race<T> implements ClockedCall, LoopCall {
     RaceFuture<T> future = new RaceFuture<>();
     Race<T> race = new Race<>(config, task, kind, future, limitNanos, withResult);
     future.race = race;
-    Thread watcher = race.watchesClock ? Thread.ofVirtual().unstarted(race::watchClock) : null;
-    race.waiter = watcher;
     race.begin();
-    if (watcher != null && race.result == null) {
-      watcher.start();
+    if (race.watchesClock && race.result == null) {
+      race.watchWhenDue();
     }
     return future;
+  }
+
+  /**
+   * Has an asynchronous call's clock watched: on the system clock, the shared {@link WatcherTimer} starts
+   * the watcher when the first event is due (never, for a call decided before: the decider cancels the
+   * timer); on any other clock (a test's manual one, which only a parked thread can wait on) at once.
+   * With no event to wait for, a failover's start starts it ({@link #start}).
+   */
+  private void watchWhenDue() {
+    if (!config.clock.isSystem()) {
+      startWatcher();
+      return;
+    }
+    long now = now();
+    long wait = config.clock.untilNextEvent(this, now);
+    if (wait == 0) {
+      startWatcher();
+    } else if (wait != Nanos.NEVER) {
+      WatcherTimer.Entry timer;
+      try {
+        timer = WatcherTimer.schedule(this, now + wait); // may wrap: the timer compares differences
+      } catch (Throwable t) {
+        startWatcher(); // the timer refused (out of memory): watch from a thread now, as before
+        return;
+      }
+      watcherTimer = timer;
+      // Guard against race with release(): it sets released, then cancels the timer it reads; this sets
+      // the timer, then reads released (both volatile), so a decided call's timer is always cancelled.
+      if (released) {
+        timer.cancel();
+      }
+    }
+  }
+
+  /** Starts the clock watcher of an asynchronous call, once; not at all for a call decided already. */
+  void startWatcher() {
+    if (!WATCHER_STARTED.compareAndSet(this, false, true)) {
+      return;
+    }
+    Thread watcher = Thread.ofVirtual().unstarted(this::watchClock);
+    waiter = watcher;
+    // Guard against race with deliver(): a decision after this check unparks the watcher set above, or
+    // precedes its start; either way it sees the decision before it parks (CallClock.watch).
+    if (result == null) {
+      watcher.start();
+    }
   }
 
   // ---------------------------------------------------------------- starting attempts
@@ -352,8 +403,14 @@ public final class Race<T> implements ClockedCall, LoopCall {
     }
     if (run.trigger() == Trigger.FAILOVER && watchesClock) {
       // Guard against race with the clock: it may have parked without a deadline while no attempt was
-      // active, and this attempt may have an attempt timeout or hedge to watch.
-      LockSupport.unpark(waiter);
+      // active (or, for an asynchronous call, not be watching yet), and this attempt may have an attempt
+      // timeout or hedge to watch.
+      Thread w = waiter;
+      if (w != null) {
+        LockSupport.unpark(w);
+      } else if (future != null) {
+        startWatcher();
+      }
     }
     if (kind == Kind.STAGE) {
       run.run(); // starts the request here and returns: the stage reports its outcome
@@ -635,6 +692,10 @@ public final class Race<T> implements ClockedCall, LoopCall {
   /** The decider's bookkeeping is done: hands the outcome out. */
   private void release() {
     released = true;
+    WatcherTimer.Entry timer = watcherTimer;
+    if (timer != null) {
+      timer.cancel(); // the watcher is not needed: the timer drops the entry and forgets this call
+    }
     deliver();
   }
 
