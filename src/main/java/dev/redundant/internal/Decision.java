@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  *   a value    the winner's value
  *   a Won      the winner of a call that asked for a HedgeResult: its value, index and end time
  *   DECIDING   a call without a winner whose Ended is being built
- *   an Ended   a call without a winner (Ended.BY_CALLER: its caller abandoned it)
+ *   an Ended   a call without a winner (Ended.ABORTED: its caller abandoned it)
  * </pre>
  * The deciding thread stores only these small facts; what the caller gets (the value, a
  * {@link HedgeResult}, an exception) is built from them by whoever delivers the outcome: the caller's
@@ -64,9 +64,9 @@ final class Decision {
   }
 
   /** Completes the future {@code f} of {@code call} with the decided outcome {@code r}. */
-  @SuppressWarnings({"unchecked", "ReferenceEquality"}) // identity: the BY_CALLER sentinel
+  @SuppressWarnings({"unchecked", "ReferenceEquality"}) // identity: the ABORTED sentinel
   static <T> void settleInto(Race<T> call, RaceFuture<T> f, Object r) {
-    if (r == Ended.BY_CALLER) {
+    if (r == Ended.ABORTED) {
       return; // the future was cancelled or completed by its holder
     }
     try {

@@ -23,8 +23,11 @@ import org.jspecify.annotations.Nullable;
  */
 record Ended(CallEnd kind, @Nullable Throwable cause, @Nullable Throwable predicateFailure,
     List<AttemptReport> reports) {
-  /** The caller gave up: it throws InterruptedException, or its future is complete already. */
-  static final Ended BY_CALLER = new Ended(CallEnd.ABORTED, null, null, List.of());
+  /**
+   * The one outcome of kind {@link CallEnd#ABORTED}: the caller gave up (it throws InterruptedException, or
+   * its future is complete already), and nothing is delivered.
+   */
+  static final Ended ABORTED = new Ended(CallEnd.ABORTED, null, null, List.of());
 
   /**
    * Builds what the caller gets. Never mutates a user's exception: a predicate's failure is added only to

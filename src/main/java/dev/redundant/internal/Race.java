@@ -39,7 +39,7 @@ import org.slf4j.MDC;
  * closed loop's record, counts and deposit), sets {@code released}, delivers (wakes the waiter, settles the
  * future), then tells the listener. A caller returns, and a future completes, only once {@code released}:
  * so whoever sees the outcome sees every count of the call. A decided call never changes its outcome.
- * {@code Ended.BY_CALLER} marks a call its caller abandoned: nothing is delivered.
+ * {@code Ended.ABORTED} marks a call its caller abandoned: nothing is delivered.
  *
  * <h2>State of an attempt: {@code AttemptRun.state}</h2>
  * <pre>
@@ -669,7 +669,7 @@ public final class Race<T> implements ClockedCall, LoopCall {
     Object outcome;
     try {
       cancelOthers(null);
-      outcome = how == CallEnd.ABORTED ? Ended.BY_CALLER
+      outcome = how == CallEnd.ABORTED ? Ended.ABORTED
           : new Ended(how, cause, predicateFailure, Decision.reports(this, null));
     } catch (Throwable t) {
       // Guard against leaving DECIDING forever (an OutOfMemoryError): the caller must get an outcome.
