@@ -118,27 +118,18 @@ class AsyncClockWatcherTest {
   }
 
   @Test
-  void aFailoverOfAnAsyncCallIsWatchedForItsAttemptTimeout() throws Exception {
-    // At the start the next event is attempt 0's timeout, an hour away; attempt 0 fails at once, and the
-    // failover's own timeout (1 ms) must be watched from then on, not an hour later.
+  void aFailoverOfAnAsyncCallIsWatchedForItsAttemptTimeout() {
+    // Attempt 0 fails at once, as the call starts; the failover never answers, and its own attempt timeout
+    // must be watched from then on. (The failover may time out before its task is even invoked, on a
+    // loaded machine: only the call's outcome is asserted.)
     Hedge<String> hedge = Hedge.<String>builder().maxAttempts(2).noHedging().attemptTimeout(Duration.ofMillis(1))
         .build();
-    AtomicInteger attempts = new AtomicInteger();
-    CompletableFuture<String> call = hedge.callStage(attempt -> {
-      attempts.incrementAndGet();
-      return attempt.index() == 0 ? CompletableFuture.failedFuture(new java.io.IOException("down"))
-          : new CompletableFuture<>();
-    });
-    patiently().until(call::isDone);
-    assertThat(call).isCompletedExceptionally();
-    assertThat(attempts).hasValue(2);
-    try {
-      call.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      assertThat(e.getCause()).isInstanceOf(AllAttemptsFailedException.class);
-      assertThat(((AllAttemptsFailedException) e.getCause()).failures())
-          .hasSize(2).last().isInstanceOf(AttemptTimeoutException.class);
-    }
+    CompletableFuture<String> call = hedge.callStage(attempt -> attempt.index() == 0
+        ? CompletableFuture.failedFuture(new java.io.IOException("down")) : new CompletableFuture<>());
+
+    assertThat(call).failsWithin(PATIENCE).withThrowableThat().havingCause()
+        .isInstanceOfSatisfying(AllAttemptsFailedException.class, failed -> assertThat(failed.failures())
+            .hasSize(2).satisfies(f -> assertThat(f.get(1)).isInstanceOf(AttemptTimeoutException.class)));
   }
 
   @Test

@@ -153,6 +153,11 @@ public final class Race<T> implements ClockedCall, LoopCall {
   /** Whether an asynchronous call's watcher was started: once, by {@link #startWatcher}. */
   @SuppressWarnings("UnusedVariable") // read and written through WATCHER_STARTED
   private volatile boolean watcherStarted;
+  /**
+   * An asynchronous call's watcher, created by the caller when the policy has a listener (see
+   * {@link #callAsync}), else null: {@link #startWatcher} creates it. Written before the call starts.
+   */
+  private @Nullable Thread unstartedWatcher;
   /** The shared timer's entry that starts this asynchronous call's watcher, or null. */
   private volatile WatcherTimer.@Nullable Entry watcherTimer;
   /** Set once a hedge was denied or skipped: the call starts no more hedges (failovers may still start). */
@@ -226,6 +231,11 @@ public final class Race<T> implements ClockedCall, LoopCall {
     RaceFuture<T> future = new RaceFuture<>();
     Race<T> race = new Race<>(config, task, kind, future, limitNanos, withResult);
     future.race = race;
+    if (race.watchesClock && config.events != null) {
+      // Created here, started when due: a listener may rely on what the watcher's thread inherits from
+      // the caller's (inheritable thread-locals, as HedgeTracing does) in the events it sends.
+      race.unstartedWatcher = Thread.ofVirtual().unstarted(race::watchClock);
+    }
     race.begin();
     if (race.watchesClock && race.result == null) {
       race.watchWhenDue();
@@ -270,7 +280,8 @@ public final class Race<T> implements ClockedCall, LoopCall {
     if (!WATCHER_STARTED.compareAndSet(this, false, true)) {
       return;
     }
-    Thread watcher = Thread.ofVirtual().unstarted(this::watchClock);
+    Thread created = unstartedWatcher;
+    Thread watcher = created != null ? created : Thread.ofVirtual().unstarted(this::watchClock);
     waiter = watcher;
     // Guard against race with deliver(): a decision after this check unparks the watcher set above, or
     // precedes its start; either way it sees the decision before it parks (CallClock.watch).

@@ -165,6 +165,35 @@ class HedgeTracingTest {
 
   @ParameterizedTest
   @EnumSource(Caller.class)
+  void aHedgeTheBudgetDeniesOnTheSystemClockIsAnEventOnItsCallSpan(Caller caller) throws Exception {
+    // On the system clock an async call's watcher is started by the library's shared timer, not by the
+    // caller; what it tells the listener must still be placed on its own call's span. First an untraced
+    // call whose hedge the clock starts, so that the library's clock threads have served another call.
+    Hedge<String> untraced = Hedge.<String>builder().maxAttempts(2).delay(Duration.ofMillis(1)).build();
+    assertThat(untraced.callAsync(attempt -> attempt.index() == 0 ? hang() : "untraced")).succeedsWithin(PATIENCE);
+    // One hedge token and no way to earn more: hedge 1 takes it, hedge 2 is denied.
+    HedgeBudget oneToken = HedgeBudget.builder().hedgesPerSuccess(0).burst(1).minPerSecond(0).build();
+    TracedHedge<String> hedge = tracing.traced(policy().maxAttempts(3).delay(Duration.ofMillis(1))
+        .budget(oneToken).build());
+    CountDownLatch answer = new CountDownLatch(1);
+
+    CompletableFuture<String> call = caller.call(hedge, attempt -> {
+      if (attempt.index() == 0) {
+        awaitLatch(answer);
+        return "first";
+      }
+      return hang();
+    });
+    await().atMost(PATIENCE).until(() -> hedge.hedge().statistics().deniedByBudget() == 1);
+    answer.countDown();
+
+    assertThat(call).succeedsWithin(PATIENCE).isEqualTo("first");
+    SpanData callSpan = span(awaitSpans(3), "quotes");
+    assertThat(skips(callSpan)).containsExactly("hedge 2: budget");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Caller.class)
   void aFailedAttemptIsAnErrorAndTheFailoverThatWinsIsCounted(Caller caller) {
     TracedHedge<String> hedge = tracing.traced(policy().maxAttempts(3).delay(Duration.ofMinutes(1)).build());
     IOException down = new IOException("down");
