@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.redundant.internal.Race;
 import dev.redundant.internal.Race.Kind;
 import dev.redundant.internal.Nanos;
-import dev.redundant.internal.RaceConfig;
+import dev.redundant.internal.PolicyRuntime;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -106,12 +106,12 @@ public final class Hedge<T> {
   /** The largest {@code maxAttempts} a policy accepts. */
   public static final int MAX_ATTEMPTS = 100;
 
-  private final RaceConfig config;
+  private final PolicyRuntime config;
   /** The policy's clock: a call's {@link Deadline} must be on it. */
   private final TimeSource timeSource;
   private final String description;
 
-  Hedge(RaceConfig config, TimeSource timeSource, String description) {
+  Hedge(PolicyRuntime config, TimeSource timeSource, String description) {
     this.config = config;
     this.timeSource = timeSource;
     this.description = description;

@@ -4,7 +4,7 @@ import static dev.redundant.internal.Checks.requireArgument;
 import static java.util.Objects.requireNonNull;
 
 import dev.redundant.internal.Nanos;
-import dev.redundant.internal.RaceConfig;
+import dev.redundant.internal.PolicyRuntime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -475,7 +475,7 @@ public final class HedgeBuilder<T> {
     requireState(attemptTimeout == null || timeout == null || attemptTimeout.compareTo(timeout) < 0,
         "attemptTimeout (%s) must be shorter than timeout (%s), or it can never fire; drop one of them",
         attemptTimeout, timeout);
-    RaceConfig config = new RaceConfig(maxAttempts, delayNanos, timeout, attemptTimeout, fatalPredicate(),
+    PolicyRuntime config = new PolicyRuntime(maxAttempts, delayNanos, timeout, attemptTimeout, fatalPredicate(),
         (Predicate<Object>) reject, onDiscard, waitForLosers, listener, executor, timeSource, copyMdc, adaptiveDelay,
         budget == null ? null : budget.tokens(), statistics);
     return new Hedge<>(config, timeSource, describe("Hedge"));

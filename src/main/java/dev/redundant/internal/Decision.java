@@ -92,7 +92,7 @@ final class Decision {
    * @param r the call's decision as read now ({@code null} if undecided)
    */
   @SuppressWarnings("ReferenceEquality") // identity: the winner's own object is kept, an equal loser is discarded
-  static void discard(RaceConfig config, @Nullable Object r, @Nullable Object value) {
+  static void discard(PolicyRuntime config, @Nullable Object r, @Nullable Object value) {
     if (value != null && value != (r instanceof Won w ? w.value : r)) {
       config.discardValue(value);
     }

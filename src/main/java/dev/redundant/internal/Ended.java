@@ -37,7 +37,7 @@ record Ended(CallEnd kind, @Nullable Throwable cause, @Nullable Throwable predic
    * @return the exception or error to throw to the caller, or to complete the future with
    */
   @SuppressWarnings("ReferenceEquality") // identity: the predicate's failure may be the cause itself
-  Throwable exception(RaceConfig config, long timeoutNanos) {
+  Throwable exception(PolicyRuntime config, long timeoutNanos) {
     return switch (kind) {
       case ALL_FAILED -> new AllAttemptsFailedException(reports);
       case NO_BUDGET -> new AllAttemptsFailedException(reports.size() + " attempts failed and the hedge budget"

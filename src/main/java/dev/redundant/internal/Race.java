@@ -107,7 +107,7 @@ public final class Race<T> implements ClockedCall, LoopCall {
     }
   }
 
-  private final RaceConfig config;
+  private final PolicyRuntime config;
   /** The task: an {@link AttemptTask}, a {@link Callable} or a {@link StageTask}, as {@code kind} says. */
   private final Object task;
   private final Kind kind;
@@ -175,7 +175,7 @@ public final class Race<T> implements ClockedCall, LoopCall {
     STAGE
   }
 
-  private Race(RaceConfig config, Object task, Kind kind, @Nullable RaceFuture<T> future, long limitNanos,
+  private Race(PolicyRuntime config, Object task, Kind kind, @Nullable RaceFuture<T> future, long limitNanos,
       boolean withResult) {
     this.config = config;
     this.task = task;
@@ -184,7 +184,7 @@ public final class Race<T> implements ClockedCall, LoopCall {
     this.mdc = config.copyMdc ? MDC.getCopyOfContextMap() : null;
     this.runs = new AttemptRun[config.maxAttempts];
     this.timeoutNanos = limitNanos == POLICY_LIMIT ? config.timeoutNanos : limitNanos;
-    this.watchesClock = config.timed || timeoutNanos != Nanos.NEVER;
+    this.watchesClock = config.watchesClock || timeoutNanos != Nanos.NEVER;
     this.withResult = withResult;
     this.startNanos = config.clock.read(); // a throwing clock fails the call before anything starts
   }
@@ -205,7 +205,7 @@ public final class Race<T> implements ClockedCall, LoopCall {
    */
   // T is the value, or HedgeResult when withResult: one cast, checked by the callers
   @SuppressWarnings("TypeParameterUnusedInFormals")
-  public static <T> T call(RaceConfig config, Object task, Kind kind, long limitNanos, boolean withResult)
+  public static <T> T call(PolicyRuntime config, Object task, Kind kind, long limitNanos, boolean withResult)
       throws InterruptedException {
     if (Thread.interrupted()) {
       throw new InterruptedException();
@@ -222,11 +222,11 @@ public final class Race<T> implements ClockedCall, LoopCall {
    * @param config the policy
    * @param task the task, of any kind
    * @param kind what the task is
-   * @param limitNanos as for {@link #call(RaceConfig, Object, Kind, long, boolean)}
+   * @param limitNanos as for {@link #call(PolicyRuntime, Object, Kind, long, boolean)}
    * @param withResult whether the future completes with a {@link HedgeResult} instead of the bare value
    * @return a future that cancels the call's attempts when cancelled or completed by its holder
    */
-  public static <T> CompletableFuture<T> callAsync(RaceConfig config, Object task, Kind kind, long limitNanos,
+  public static <T> CompletableFuture<T> callAsync(PolicyRuntime config, Object task, Kind kind, long limitNanos,
       boolean withResult) {
     RaceFuture<T> future = new RaceFuture<>();
     Race<T> race = new Race<>(config, task, kind, future, limitNanos, withResult);
@@ -871,7 +871,7 @@ public final class Race<T> implements ClockedCall, LoopCall {
 
   // ---------------------------------------------------------------- small helpers
 
-  RaceConfig config() {
+  PolicyRuntime config() {
     return config;
   }
 

@@ -8,7 +8,7 @@ package dev.redundant.internal;
  * the call decided and down when it did not; at zero only one call in {@value #PROBE_EVERY} spins, to
  * notice a change of workload.
  *
- * <p>One advisor serves one policy and one task class ({@link RaceConfig#spinAdvisorFor}): a lambda's
+ * <p>One advisor serves one policy and one task class ({@link PolicyRuntime#spinAdvisorFor}): a lambda's
  * class stands for its call site, so unrelated callers of a shared policy (such as
  * {@code Redundant.firstSuccess}, one policy per {@code n} for the whole JVM) do not train each other.
  *

@@ -51,7 +51,7 @@ final class WatcherTimer {
   private static final AtomicInteger pushed = new AtomicInteger();
   /** When the timer thread wakes next, if {@link #parkedWithDeadline}. */
   private static volatile long wakeAtNanos;
-  /** Whether the timer thread is parked (or about to) until {@link #wakeAtNanos}; else it is parked for good or running. */
+  /** Whether the timer thread is parked (or about to) until {@link #wakeAtNanos}; else parked for good, or running. */
   private static volatile boolean parkedWithDeadline;
   private static final Thread THREAD = Thread.ofVirtual().name("redundant-timer").start(WatcherTimer::run);
 

@@ -3,7 +3,7 @@
  * any release. Types here are non-null unless annotated {@code @Nullable} (JSpecify).
  *
  * <h2>Overview</h2>
- * A policy ({@code Hedge}) holds a {@link dev.redundant.internal.RaceConfig}, its runtime: the settings,
+ * A policy ({@code Hedge}) holds a {@link dev.redundant.internal.PolicyRuntime}, its runtime: the settings,
  * and one instance each of the per-policy helpers. A call is one {@link dev.redundant.internal.Race} and
  * its {@link dev.redundant.internal.AttemptRun}s, and nothing else per call. The race launches attempts,
  * takes their outcomes and decides the call with one compare-and-set; everything else is delegated:

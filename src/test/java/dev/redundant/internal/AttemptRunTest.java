@@ -24,7 +24,7 @@ class AttemptRunTest {
 
   /** A one-attempt async call whose attempt waits in {@link #handedOver} until the test acts. */
   private CompletableFuture<String> call(AttemptTask<String> task) {
-    RaceConfig config = new RaceConfig(1, new long[1], null, null, f -> false, null, null, false, null,
+    PolicyRuntime config = new PolicyRuntime(1, new long[1], null, null, f -> false, null, null, false, null,
         handedOver::add, TimeSource.system(), false);
     AttemptTask<String> counted = attempt -> {
       taskRuns.incrementAndGet();

@@ -51,7 +51,7 @@ class SpinAdvisorTest {
 
   @Test
   void eachTaskClassOfAPolicyLearnsApart() {
-    RaceConfig config = new RaceConfig(2, new long[2], null, null, f -> false, null, null, false, null,
+    PolicyRuntime config = new PolicyRuntime(2, new long[2], null, null, f -> false, null, null, false, null,
         Runnable::run, TimeSource.system(), false);
     Callable<String> fast = () -> "fast";
     Callable<String> slow = () -> "slow";

@@ -130,7 +130,8 @@ public final class ClosedLoop {
       }
     }
     if (Log.LOG.isDebugEnabled()) {
-      Log.debug("Attempt {} ({}) not started: {}", index, trigger, byBudget ? "no budget" : "too close to the deadline");
+      Log.debug("Attempt {} ({}) not started: {}", index, trigger,
+          byBudget ? "no budget" : "too close to the deadline");
     }
     call.refused(index, trigger, reason, now);
   }

@@ -14,8 +14,8 @@ import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The validated, immutable settings of one policy, as the engine reads them, and the per-policy helpers
- * built from them (its {@link CallClock}, its {@link EventRelay}, its {@link ClosedLoop}, its
+ * A policy's runtime: its validated, immutable settings, as the engine reads them, and the per-policy
+ * helpers built from them (its {@link CallClock}, its {@link EventRelay}, its {@link ClosedLoop}, its
  * {@link SpinAdvisor}s). Built only by
  * {@code HedgeBuilder}, which checks every value; the engine trusts them. {@code delayNanos[i]} is the
  * hedge delay of attempt {@code i >= 1} after the previous attempt's start ({@link Nanos#NEVER}: no hedge);
@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Thread safety:</b> immutable apart from the spin advisors, racy heuristics by design.
  */
-public final class RaceConfig {
+public final class PolicyRuntime {
 
   final int maxAttempts;
   final long[] delayNanos;
@@ -46,8 +46,11 @@ public final class RaceConfig {
   final Executor executor;
   final boolean copyMdc;
   final CallClock clock;
-  /** Whether a call needs someone to watch the clock: a positive hedge delay or a timeout. */
-  final boolean timed;
+  /**
+   * Whether the policy's calls need someone to watch the clock: a positive hedge delay, a delay that may
+   * become positive (adaptive), or a timeout (a call with a limit of its own watches it too).
+   */
+  final boolean watchesClock;
   /** One spin advisor per task class (call site); see {@link SpinAdvisor}. */
   private final ClassValue<SpinAdvisor> spinAdvisors = new ClassValue<>() {
     @Override
@@ -59,7 +62,8 @@ public final class RaceConfig {
   private @Nullable SpinAdvisor lastSpinAdvisor;
 
   /** Takes the settings of an open-loop policy without statistics; {@code delayNanos} is not copied. */
-  public RaceConfig(int maxAttempts, long[] delayNanos, @Nullable Duration timeout, @Nullable Duration attemptTimeout,
+  public PolicyRuntime(int maxAttempts, long[] delayNanos, @Nullable Duration timeout,
+      @Nullable Duration attemptTimeout,
       Predicate<? super Throwable> fatal, @Nullable Predicate<Object> reject, @Nullable Consumer<?> onDiscard,
       boolean waitForLosers, @Nullable HedgeListener listener, Executor executor, TimeSource timeSource,
       boolean copyMdc) {
@@ -75,7 +79,8 @@ public final class RaceConfig {
    * @param statistics whether to keep counts for {@link #statistics()}
    */
   @SuppressWarnings("unchecked")
-  public RaceConfig(int maxAttempts, long[] delayNanos, @Nullable Duration timeout, @Nullable Duration attemptTimeout,
+  public PolicyRuntime(int maxAttempts, long[] delayNanos, @Nullable Duration timeout,
+      @Nullable Duration attemptTimeout,
       Predicate<? super Throwable> fatal, @Nullable Predicate<Object> reject, @Nullable Consumer<?> onDiscard,
       boolean waitForLosers, @Nullable HedgeListener listener, Executor executor, TimeSource timeSource,
       boolean copyMdc, @Nullable AdaptiveDelay adaptive, @Nullable TokenBudget budget, boolean statistics) {
@@ -98,7 +103,7 @@ public final class RaceConfig {
       hedgeTimer |= delayNanos[i] != 0 && delayNanos[i] != Nanos.NEVER;
     }
     // An adaptive delay may become positive at any call: its calls watch the clock.
-    this.timed = hedgeTimer || closedLoop.learns() || timeout != null || attemptTimeout != null;
+    this.watchesClock = hedgeTimer || closedLoop.learns() || timeout != null || attemptTimeout != null;
   }
 
   /**
