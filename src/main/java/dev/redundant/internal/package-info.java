@@ -8,7 +8,9 @@
  * its {@link dev.redundant.internal.AttemptRun}s, and nothing else per call. The race launches attempts,
  * takes their outcomes and decides the call with one compare-and-set; everything else is delegated:
  * <ul>
- * <li>{@link dev.redundant.internal.CallClock} fires hedges and timeouts, seeing a call only through
+ * <li>{@link dev.redundant.internal.CallClock} fires hedges and timeouts ({@link
+ *     dev.redundant.internal.WatcherTimer}, the one shared timer, starts an asynchronous call's watcher when
+ *     its first event is due, on the system clock), seeing a call only through
  *     {@link dev.redundant.internal.ClockedCall}. Start here to change how time is watched.</li>
  * <li>{@link dev.redundant.internal.loop.ClosedLoop} (package {@code internal.loop}) is asked before each
  *     hedge or failover ({@code mayLaunch}: deadline, then budget), gives the hedge delay (its
@@ -30,7 +32,7 @@
  * <h2>Threads and what each may do</h2>
  * <ul>
  * <li><b>The caller</b> (synchronous) or the <b>clock watcher</b> (one virtual thread per asynchronous
- *     call with delays or timeouts): starts the first attempts, then waits; when it wakes it fires what is
+ *     call with delays or timeouts, started once its first event is due): starts the first attempts, then waits; when it wakes it fires what is
  *     due: the call timeout, attempt timeouts (then a failover), hedges. An interrupted caller aborts.</li>
  * <li><b>Attempt threads</b>: run the task, classify the outcome while still active (so a blocking
  *     predicate is interrupted like the task), then finish; a failure starts a failover or ends the call,
