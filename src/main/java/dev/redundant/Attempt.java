@@ -4,9 +4,8 @@ import java.time.Duration;
 
 /**
  * One attempt of a call, as its task sees it: which attempt it is, why it started, and how long the call
- * has been running. Tasks use it to send attempts to different replicas
- * ({@code replicas.get(attempt.index() % replicas.size())}) and to tag hedges so that servers can give
- * them a lower priority.
+ * has been running. Tasks use it to find the replica the library chose for the attempt
+ * ({@link Replicas#get(Attempt)}) and to tag hedges so that servers can give them a lower priority.
  *
  * <p>Instances are created by the library, one per attempt; tests may implement this interface to call a
  * task directly.
@@ -49,6 +48,17 @@ public interface Attempt {
    * @return a non-negative duration
    */
   Duration sinceCallStart();
+
+  /**
+   * Returns the index of the replica the library chose for this attempt, when the policy routes over
+   * {@linkplain HedgeBuilder#replicas(Replicas) replicas}: {@link Replicas#get(Attempt)} gives the replica.
+   *
+   * @return 0 to {@code replicas.size() - 1}, or -1 for a policy that does not route (the default, also
+   *     for implementations of this interface in tests)
+   */
+  default int replicaIndex() {
+    return -1;
+  }
 
   /** Why an attempt started. */
   enum Trigger {

@@ -19,15 +19,30 @@ import org.jspecify.annotations.Nullable;
  *     {@link Outcome#FAILED}, a {@link RejectedResultException} for {@link Outcome#REJECTED}, an
  *     {@link AttemptTimeoutException} for {@link Outcome#TIMED_OUT}; {@code null} for
  *     {@link Outcome#CANCELLED} and {@link Outcome#SUCCEEDED}
+ * @param replica the index of the {@linkplain Replicas replica} the attempt was sent to, or -1 for a
+ *     policy that does not route ({@link Attempt#replicaIndex()})
  */
-public record AttemptReport(int index, Outcome outcome, Duration duration, @Nullable Throwable failure)
-    implements java.io.Serializable {
+public record AttemptReport(int index, Outcome outcome, Duration duration, @Nullable Throwable failure,
+    int replica) implements java.io.Serializable {
+
+  /**
+   * A report of an attempt that was not routed ({@code replica} -1).
+   *
+   * @param index the attempt's index
+   * @param outcome how it ended
+   * @param duration from its start to its end
+   * @param failure what it failed with, as for the canonical constructor
+   */
+  public AttemptReport(int index, Outcome outcome, Duration duration, @Nullable Throwable failure) {
+    this(index, outcome, duration, failure, -1);
+  }
 
   /**
    * Checks the components.
    *
    * @throws IllegalArgumentException if {@code index} is negative, {@code failure} is null for an
-   *     outcome other than {@code CANCELLED} and {@code SUCCEEDED}, or not null for {@code SUCCEEDED}
+   *     outcome other than {@code CANCELLED} and {@code SUCCEEDED}, or not null for {@code SUCCEEDED}, or
+   *     {@code replica} is below -1
    * @throws NullPointerException if {@code outcome} or {@code duration} is null
    */
   public AttemptReport {
@@ -41,6 +56,9 @@ public record AttemptReport(int index, Outcome outcome, Duration duration, @Null
     }
     if (failure != null && outcome == Outcome.SUCCEEDED) {
       throw new IllegalArgumentException("failure must be null for outcome SUCCEEDED");
+    }
+    if (replica < -1) {
+      throw new IllegalArgumentException("replica must be >= -1 (-1: not routed), was " + replica);
     }
   }
 

@@ -93,6 +93,7 @@ public final class HedgeBuilder<T> {
   private boolean copyMdc = true;
   private @Nullable AdaptiveDelay adaptiveDelay;
   private @Nullable HedgeBudget budget;
+  private @Nullable Replicas<?> replicas;
   /** Whether built policies count their calls for {@link Hedge#statistics()}; off only for the library's own. */
   private boolean statistics = true;
 
@@ -435,6 +436,23 @@ public final class HedgeBuilder<T> {
     return this;
   }
 
+  /**
+   * Routes the policy's attempts over a set of replicas: the library chooses the replica of each attempt
+   * (never one the call has tried, unless all were; else the cheaper of two by observed latency, failures
+   * and attempts in flight; see {@link Replicas}), and learns from each attempt's outcome. The task finds
+   * its replica with {@link Replicas#get(Attempt)}. Share one set between the policies that call the same
+   * replicas; they must be on the set's {@link Replicas.Builder#timeSource(TimeSource) clock}, or
+   * {@link #build()} refuses it.
+   *
+   * @param replicas the replicas, or {@code null} for none (the default: {@link Attempt#replicaIndex()} is
+   *     -1 and the task routes itself)
+   * @return this builder
+   */
+  public HedgeBuilder<T> replicas(@Nullable Replicas<?> replicas) {
+    this.replicas = replicas;
+    return this;
+  }
+
   /** Builds policies that keep no statistics: for the library's shared {@link Redundant} policies. */
   HedgeBuilder<T> withoutStatistics() {
     this.statistics = false;
@@ -453,8 +471,8 @@ public final class HedgeBuilder<T> {
    * @throws IllegalArgumentException if the per-attempt delay function returns a negative delay
    * @throws IllegalStateException if settings contradict each other: a hedge delay at or beyond the call
    *     timeout, an attempt timeout at or beyond the call timeout, an adaptive delay with
-   *     {@code noHedging()} or with {@code maxAttempts(1)}, or a budget with a minimum rate on another
-   *     time source than the policy's
+   *     {@code noHedging()} or with {@code maxAttempts(1)}, a budget with a minimum rate on another
+   *     time source than the policy's, or replicas on another time source than the policy's
    */
   @SuppressWarnings("unchecked")
   public <R extends T> Hedge<R> build() {
@@ -471,13 +489,17 @@ public final class HedgeBuilder<T> {
             + "minPerSecond(0)",
         budget == null ? null : budget.timeSource(), timeSource, budget == null ? null : budget.minPerSecond());
     warnIfTheBudgetCannotFundTheTarget();
+    requireState(replicas == null || replicas.timeSource().equals(timeSource),
+        "replicas' timeSource (%s) is not the policy's timeSource (%s): what they observe would be timed on "
+            + "another clock; build them with Replicas.builder(list).timeSource(...) on the policy's clock",
+        replicas == null ? null : replicas.timeSource(), timeSource);
     long[] delayNanos = delayNanos();
     requireState(attemptTimeout == null || timeout == null || attemptTimeout.compareTo(timeout) < 0,
         "attemptTimeout (%s) must be shorter than timeout (%s), or it can never fire; drop one of them",
         attemptTimeout, timeout);
     PolicyRuntime config = new PolicyRuntime(maxAttempts, delayNanos, timeout, attemptTimeout, fatalPredicate(),
         (Predicate<Object>) reject, onDiscard, waitForLosers, listener, executor, timeSource, copyMdc, adaptiveDelay,
-        budget == null ? null : budget.tokens(), statistics);
+        budget == null ? null : budget.tokens(), statistics, replicas == null ? null : replicas.router());
     return new Hedge<>(config, timeSource, describe("Hedge"));
   }
 
@@ -604,6 +626,9 @@ public final class HedgeBuilder<T> {
     }
     if (budget != null) {
       sb.append(", budget=").append(budget);
+    }
+    if (replicas != null) {
+      sb.append(", replicas=").append(replicas);
     }
     return sb.append(']').toString();
   }

@@ -61,6 +61,8 @@ final class AttemptRun implements Runnable, Attempt {
   private final int index;
   private final Trigger trigger;
   final long startNanos;
+  /** The replica chosen for this attempt, or -1 for a policy that does not route. */
+  private final int replica;
 
   private volatile int state;
   /** null until the run starts; then its thread, or NEVER_RUN if the launch failed first. */
@@ -79,11 +81,12 @@ final class AttemptRun implements Runnable, Attempt {
   private @Nullable Outcome cancelOutcome;
   private @Nullable Throwable cancelFailure;
 
-  AttemptRun(Race<?> race, int index, Trigger trigger, long startNanos) {
+  AttemptRun(Race<?> race, int index, Trigger trigger, long startNanos, int replica) {
     this.race = race;
     this.index = index;
     this.trigger = trigger;
     this.startNanos = startNanos;
+    this.replica = replica;
   }
 
   @Override
@@ -227,15 +230,23 @@ final class AttemptRun implements Runnable, Attempt {
    *
    * @param how {@code null} for a value, else {@code FAILED} or {@code REJECTED}
    * @param failure the failure to report, or {@code null} for a value
+   * @param valueEndNanos for a value, when the task returned it (read only where needed: for a routed
+   *     attempt, its replica's latency)
    * @return whether this attempt ended itself (false: a canceller owns its outcome)
    */
-  boolean finish(@Nullable Outcome how, @Nullable Throwable failure) {
-    if (how != null) { // a value needs no end time: it wins, or is reported as cancelled
+  boolean finish(@Nullable Outcome how, @Nullable Throwable failure, long valueEndNanos) {
+    if (how != null) { // a value needs no end time of its own: it wins, or is reported as cancelled
       finishNanos = race.now();
       finishOutcome = how;
       finishFailure = failure;
     }
-    return STATE.compareAndSet(this, ACTIVE, FINISHED);
+    if (!STATE.compareAndSet(this, ACTIVE, FINISHED)) {
+      return false;
+    }
+    if (replica >= 0) {
+      race.replicaEnded(this, how, how == null ? valueEndNanos : finishNanos);
+    }
+    return true;
   }
 
   /**
@@ -262,6 +273,9 @@ final class AttemptRun implements Runnable, Attempt {
       }
     } finally {
       state = CANCELLED;
+    }
+    if (replica >= 0) {
+      race.replicaEnded(this, as, now);
     }
     CompletionStage<?> s = stage;
     if (s != null) {
@@ -305,12 +319,12 @@ final class AttemptRun implements Runnable, Attempt {
     }
     if (s == CANCELLED) {
       return new AttemptReport(index, requireNonNull(cancelOutcome, "cancelOutcome"), since(cancelNanos),
-          cancelFailure);
+          cancelFailure, replica);
     }
     if (s == FINISHED && finishOutcome != null) {
-      return new AttemptReport(index, finishOutcome, since(finishNanos), finishFailure);
+      return new AttemptReport(index, finishOutcome, since(finishNanos), finishFailure, replica);
     }
-    return new AttemptReport(index, Outcome.CANCELLED, since(race.now()), null);
+    return new AttemptReport(index, Outcome.CANCELLED, since(race.now()), null, replica);
   }
 
   /** How long the attempt ran until {@code end}; never negative. */
@@ -329,12 +343,17 @@ final class AttemptRun implements Runnable, Attempt {
   }
 
   @Override
+  public int replicaIndex() {
+    return replica;
+  }
+
+  @Override
   public Duration sinceCallStart() {
     return Duration.ofNanos(Math.max(0, race.now() - race.startNanos()));
   }
 
   @Override
   public String toString() {
-    return "Attempt[index=" + index + ", trigger=" + trigger + "]";
+    return "Attempt[index=" + index + ", trigger=" + trigger + (replica >= 0 ? ", replica=" + replica : "") + "]";
   }
 }

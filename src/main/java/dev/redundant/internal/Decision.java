@@ -114,7 +114,7 @@ final class Decision {
         continue;
       }
       reports.add(won != null && won.index == i
-          ? new AttemptReport(i, Outcome.SUCCEEDED, run.since(won.endNanos), null)
+          ? new AttemptReport(i, Outcome.SUCCEEDED, run.since(won.endNanos), null, run.replicaIndex())
           : run.report());
     }
     return reports;

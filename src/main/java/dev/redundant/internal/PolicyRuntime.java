@@ -43,6 +43,8 @@ public final class PolicyRuntime {
   final @Nullable Consumer<Object> onDiscard;
   final boolean waitForLosers;
   final @Nullable EventRelay events;
+  /** The replicas attempts are routed over, or null: the task routes itself. */
+  final @Nullable ReplicaRouter replicas;
   final Executor executor;
   final boolean copyMdc;
   final CallClock clock;
@@ -68,7 +70,7 @@ public final class PolicyRuntime {
       boolean waitForLosers, @Nullable HedgeListener listener, Executor executor, TimeSource timeSource,
       boolean copyMdc) {
     this(maxAttempts, delayNanos, timeout, attemptTimeout, fatal, reject, onDiscard, waitForLosers, listener,
-        executor, timeSource, copyMdc, null, null, false);
+        executor, timeSource, copyMdc, null, null, false, null);
   }
 
   /**
@@ -77,13 +79,15 @@ public final class PolicyRuntime {
    * @param adaptive the adaptive delay, or null for fixed delays
    * @param budget the budget's live tokens, or null for none
    * @param statistics whether to keep counts for {@link #statistics()}
+   * @param replicas the replicas attempts are routed over, or null for none
    */
   @SuppressWarnings("unchecked")
   public PolicyRuntime(int maxAttempts, long[] delayNanos, @Nullable Duration timeout,
       @Nullable Duration attemptTimeout,
       Predicate<? super Throwable> fatal, @Nullable Predicate<Object> reject, @Nullable Consumer<?> onDiscard,
       boolean waitForLosers, @Nullable HedgeListener listener, Executor executor, TimeSource timeSource,
-      boolean copyMdc, @Nullable AdaptiveDelay adaptive, @Nullable TokenBudget budget, boolean statistics) {
+      boolean copyMdc, @Nullable AdaptiveDelay adaptive, @Nullable TokenBudget budget, boolean statistics,
+      @Nullable ReplicaRouter replicas) {
     this.maxAttempts = maxAttempts;
     this.delayNanos = delayNanos;
     this.timeout = timeout;
@@ -94,6 +98,7 @@ public final class PolicyRuntime {
     this.waitForLosers = waitForLosers;
     this.events = listener == null ? null : new EventRelay(listener);
     this.closedLoop = ClosedLoop.of(delayNanos, adaptive, budget, statistics, timeSource);
+    this.replicas = replicas;
     this.executor = executor;
     this.copyMdc = copyMdc;
     this.clock = new CallClock(timeSource, attemptTimeout,

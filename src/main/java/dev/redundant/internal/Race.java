@@ -90,6 +90,7 @@ public final class Race<T> implements ClockedCall, LoopCall {
   private static final VarHandle FIRST_RECORDED;
   private static final VarHandle PENDING_EVENTS;
   private static final VarHandle WATCHER_STARTED;
+  private static final VarHandle TRIED_REPLICAS;
   private static final VarHandle RUNS = MethodHandles.arrayElementVarHandle(AttemptRun[].class);
 
   static {
@@ -102,6 +103,7 @@ public final class Race<T> implements ClockedCall, LoopCall {
       FIRST_RECORDED = lookup.findVarHandle(Race.class, "firstRecorded", boolean.class);
       PENDING_EVENTS = lookup.findVarHandle(Race.class, "pendingEvents", int.class);
       WATCHER_STARTED = lookup.findVarHandle(Race.class, "watcherStarted", boolean.class);
+      TRIED_REPLICAS = lookup.findVarHandle(Race.class, "triedReplicas", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -146,6 +148,8 @@ public final class Race<T> implements ClockedCall, LoopCall {
   private volatile int pendingEvents;
   /** The winner's index for onCallFinished, or -1 - CallEnd.ordinal(): written by {@link EventRelay#callFinished} before FINISH. */
   int winnerIndex = NO_WINNER;
+  /** The replicas the call's attempts were sent to, bit {@code i} for replica {@code i} (routing only). */
+  private volatile long triedReplicas;
   /** Start time of the latest attempt: the next hedge delay counts from it. */
   private volatile long lastStartNanos;
   /** The thread to unpark when the call ends (the caller, or an asynchronous call's watcher), or null. */
@@ -391,7 +395,8 @@ public final class Race<T> implements ClockedCall, LoopCall {
 
   /** Creates attempt {@code index}, tells the listener it started, then publishes it: before anything can end it. */
   private AttemptRun publish(int index, Trigger trigger, long now) {
-    AttemptRun run = new AttemptRun(this, index, trigger, now);
+    ReplicaRouter replicas = config.replicas;
+    AttemptRun run = new AttemptRun(this, index, trigger, now, replicas == null ? -1 : chooseReplica(replicas, now));
     if (config.waitForLosers) {
       RUNNING.getAndAdd(this, 1);
     }
@@ -431,6 +436,34 @@ public final class Race<T> implements ClockedCall, LoopCall {
       config.executor.execute(run);
     } catch (Throwable rejected) {
       run.launchFailed(rejected);
+    }
+  }
+
+  /**
+   * Chooses the replica of the attempt about to be published, one the call has not tried unless it
+   * tried all, and counts it in flight there.
+   */
+  private int chooseReplica(ReplicaRouter replicas, long now) {
+    for (;;) {
+      long tried = triedReplicas;
+      int chosen = replicas.choose(tried, now);
+      long bit = 1L << chosen;
+      long before = (long) TRIED_REPLICAS.getAndBitwiseOr(this, bit);
+      // Guard against race with another launcher of this call (a hedge of the clock, a failover of an
+      // attempt thread) choosing at the same moment: if it took the same replica, choose again, unless
+      // every replica has been tried.
+      if ((before & bit) == 0 || replicas.allTried(before)) {
+        replicas.started(chosen);
+        return chosen;
+      }
+    }
+  }
+
+  /** A routed attempt ended, once, on the thread that ended it: its replica learns how. */
+  void replicaEnded(AttemptRun run, @Nullable Outcome how, long endNanos) {
+    ReplicaRouter replicas = config.replicas;
+    if (replicas != null) {
+      replicas.ended(run.replicaIndex(), how, Nanos.since(endNanos, run.startNanos), endNanos);
     }
   }
 
@@ -488,7 +521,7 @@ public final class Race<T> implements ClockedCall, LoopCall {
     pending(1);
     try {
       returned(run, value, config.closedLoop.needsEndTime(this, run.index()) || withResult || config.events != null
-          ? now() : startNanos);
+          || config.replicas != null ? now() : startNanos);
     } finally {
       pending(-1);
     }
@@ -498,14 +531,14 @@ public final class Race<T> implements ClockedCall, LoopCall {
   private void returned(AttemptRun run, @Nullable Object value, long endNanos) {
     RejectedResultException rejection = config.rejection(run.index(), value);
     if (rejection != null) {
-      boolean own = run.finish(Outcome.REJECTED, rejection);
+      boolean own = run.finish(Outcome.REJECTED, rejection, endNanos);
       Decision.discard(config, result, value);
       if (own) {
         attemptFailed(run, Outcome.REJECTED, rejection, null, null);
       }
       return;
     }
-    if (!run.finish(null, null)) {
+    if (!run.finish(null, null, endNanos)) {
       Decision.discard(config, result, value); // cancelled while it returned: a loser
       return;
     }
@@ -517,6 +550,9 @@ public final class Race<T> implements ClockedCall, LoopCall {
       return;
     }
     cancelOthers(run);
+    if (config.replicas != null) {
+      config.replicas.won(run.replicaIndex());
+    }
     attemptEnded(run, null, endNanos);
     config.closedLoop.callEnded(this, run.trigger());
     release();
@@ -550,7 +586,7 @@ public final class Race<T> implements ClockedCall, LoopCall {
         predicateFailure = t;
       }
     }
-    if (run.finish(Outcome.FAILED, thrown)) {
+    if (run.finish(Outcome.FAILED, thrown, 0)) {
       attemptFailed(run, Outcome.FAILED, thrown, ends, predicateFailure);
     }
   }

@@ -1,0 +1,239 @@
+package dev.redundant.internal;
+
+import dev.redundant.AttemptReport.Outcome;
+import dev.redundant.TimeSource;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a {@code Replicas} set observed of each replica, and the choice of a replica for each attempt:
+ * never one already tried in the call (unless all were), else the cheaper of two random candidates
+ * (power of two choices) by a cost that grows with the replica's latency, its recent failures and its
+ * attempts in flight.
+ *
+ * <p><b>Latency</b> is a peak EWMA (Finagle's): a slower answer raises the estimate at once, a faster one
+ * lowers it with a weight that grows with the time since the last observation ({@code 1 - e^(-dt/decay)}).
+ * An attempt cut short (a loser, a timeout) ran at least as long as it did: it may raise the estimate,
+ * never lower it. <b>Failures</b> (failed, rejected, timed out) feed a failure rate, an EWMA of 0s and 1s
+ * weighted the same way. <b>Ageing:</b> a replica's latency and failure rate, read for a choice, decay
+ * towards 0 with the time since its last observation, so that a replica that was slow or failing, and no
+ * longer chosen, looks cheap again after a few {@code decay}s and is probed: it wins its share back if it
+ * recovered, and its new observation sends it back if not. No replica is starved for good.
+ *
+ * <p>The cost is {@code latency x (inFlight + 1) / (1 - failureRate)}, the failure rate capped at 0.95; a
+ * replica that never answered is taken to be as slow as the slowest that did.
+ *
+ * <p><b>Thread safety:</b> lock-free; every call of every policy sharing it records and chooses at once.
+ * The estimates are updated by a read, then a write, of volatile fields: two updates of one replica at
+ * the same moment may lose one of them, a loss the estimate does not notice (it is a moving average).
+ * Counts are exact ({@link LongAdder}, {@link AtomicInteger}).
+ */
+public final class ReplicaRouter {
+  /** The most replicas a set holds: a call's tried replicas are one {@code long} of bits. */
+  public static final int MAX_REPLICAS = 64;
+  private static final double MAX_FAILURE_RATE = 0.95;
+
+  private final State[] replicas;
+  private final double decayNanos;
+  private final TimeSource time;
+
+  /**
+   * Creates the router of a set of {@code size} replicas.
+   *
+   * @param size 1 to {@value #MAX_REPLICAS}
+   * @param decayNanos how fast observations age, positive
+   * @param time the clock that observations are timed on: the policies' clock
+   */
+  public ReplicaRouter(int size, long decayNanos, TimeSource time) {
+    this.replicas = new State[size];
+    long now = time.nanoTime();
+    for (int i = 0; i < size; i++) {
+      replicas[i] = new State(now);
+    }
+    this.decayNanos = decayNanos;
+    this.time = time;
+  }
+
+  /** What one replica was observed doing. */
+  private static final class State {
+    final LongAdder attempts = new LongAdder();
+    final LongAdder wins = new LongAdder();
+    final LongAdder failures = new LongAdder();
+    final AtomicInteger inFlight = new AtomicInteger();
+    /** The latency estimate, ns; 0 until the first observation. */
+    volatile double latencyNanos;
+    /** Whether it ever returned a value: until then its latency is unknown, not 0. */
+    volatile boolean answered;
+    /** The failure rate, 0 to 1. */
+    volatile double failureRate;
+    /** When the estimates were last updated. */
+    volatile long observedNanos;
+
+    State(long now) {
+      this.observedNanos = now;
+    }
+  }
+
+  /** The number of replicas. */
+  public int size() {
+    return replicas.length;
+  }
+
+  /** The clock observations are timed on. */
+  public TimeSource timeSource() {
+    return time;
+  }
+
+  /** Whether {@code tried} holds every replica. */
+  boolean allTried(long tried) {
+    long all = all();
+    return (tried & all) == all;
+  }
+
+  private long all() {
+    int n = replicas.length;
+    return n == 64 ? -1L : (1L << n) - 1;
+  }
+
+  /**
+   * Chooses the replica of a call's next attempt ({@link #started} counts it once it is the call's).
+   *
+   * @param tried the replicas the call has tried, bit {@code i} for replica {@code i}
+   * @param now the policy's clock now
+   * @return the replica's index
+   */
+  int choose(long tried, long now) {
+    long all = all();
+    long candidates = all & ~tried;
+    if (candidates == 0) {
+      candidates = all; // every replica tried: any may be tried again
+    }
+    int count = Long.bitCount(candidates);
+    int chosen;
+    if (count == 1) {
+      chosen = Long.numberOfTrailingZeros(candidates);
+    } else {
+      ThreadLocalRandom random = ThreadLocalRandom.current();
+      int a = nthBit(candidates, random.nextInt(count));
+      int b = nthBit(candidates & ~(1L << a), random.nextInt(count - 1));
+      chosen = cost(b, now) < cost(a, now) ? b : a;
+    }
+    return chosen;
+  }
+
+  /** An attempt was sent to {@code replica}: counted, and in flight until {@link #ended}. */
+  void started(int replica) {
+    State s = replicas[replica];
+    s.attempts.increment();
+    s.inFlight.incrementAndGet();
+  }
+
+  /** The index of the {@code n}th set bit of {@code bits}, from 0. */
+  private static int nthBit(long bits, int n) {
+    for (int i = 0; i < n; i++) {
+      bits &= bits - 1; // clear the lowest set bit
+    }
+    return Long.numberOfTrailingZeros(bits);
+  }
+
+  /**
+   * The replica's cost now: what a choice compares. A replica that never answered has no latency of its
+   * own: it is taken to be as slow as the slowest that did (0 while none did), so that one that only
+   * fails is not cheap; like any estimate, that fades with the time since it was observed.
+   */
+  double cost(int replica, long now) {
+    State s = replicas[replica];
+    double kept = kept(s, now);
+    double failureRate = Math.min(MAX_FAILURE_RATE, s.failureRate * kept);
+    double latency = (s.answered ? s.latencyNanos : slowestAnswered(now)) * kept;
+    return latency * (s.inFlight.get() + 1) / (1 - failureRate);
+  }
+
+  /** The highest latency estimate, aged, of the replicas that answered; 0 if none did. */
+  private double slowestAnswered(long now) {
+    double slowest = 0;
+    for (State s : replicas) {
+      if (s.answered) {
+        slowest = Math.max(slowest, s.latencyNanos * kept(s, now));
+      }
+    }
+    return slowest;
+  }
+
+  /** The share of a replica's estimates that its age keeps: {@code e^(-age/decay)}. */
+  private double kept(State s, long now) {
+    long age = now - s.observedNanos;
+    return age <= 0 ? 1 : Math.exp(-age / decayNanos);
+  }
+
+  /**
+   * An attempt on {@code replica} ended, however; ends its count in flight and records what it says.
+   *
+   * @param how {@code null} for a value (accepted: it may still have lost), else how it ended
+   * @param ranNanos how long it ran until it ended
+   * @param now the policy's clock now
+   */
+  void ended(int replica, @Nullable Outcome how, long ranNanos, long now) {
+    State s = replicas[replica];
+    s.inFlight.decrementAndGet();
+    double weight = 1 - kept(s, now); // how much a new observation counts: more, the older the last one
+    if (how == null) {
+      double latency = s.latencyNanos;
+      s.latencyNanos = !s.answered || ranNanos > latency ? ranNanos : latency + (ranNanos - latency) * weight;
+      s.answered = true;
+      double failureRate = s.failureRate;
+      s.failureRate = failureRate * (1 - weight);
+      s.observedNanos = now;
+      return;
+    }
+    if (how == Outcome.CANCELLED || how == Outcome.TIMED_OUT) {
+      // Guard against an attempt cancelled before it ran long enough to say anything: it only raises.
+      if (ranNanos > s.latencyNanos) {
+        s.latencyNanos = ranNanos;
+        s.observedNanos = now;
+      }
+      if (how == Outcome.CANCELLED) {
+        return;
+      }
+    }
+    s.failures.increment();
+    double failureRate = s.failureRate;
+    s.failureRate = failureRate + (1 - failureRate) * weight;
+    s.observedNanos = now;
+  }
+
+  /** An attempt on {@code replica} won its call. */
+  void won(int replica) {
+    replicas[replica].wins.increment();
+  }
+
+  /**
+   * Returns what was observed of a replica.
+   *
+   * @param replica its index
+   * @return attempts, wins, failures, in flight, latency estimate (ns), failure rate, cost, as read now
+   */
+  public Snapshot snapshot(int replica) {
+    State s = replicas[replica];
+    long now = time.nanoTime();
+    double kept = kept(s, now);
+    return new Snapshot(s.attempts.sum(), s.wins.sum(), s.failures.sum(), s.inFlight.get(),
+        (long) (s.latencyNanos * kept), s.failureRate * kept, cost(replica, now));
+  }
+
+  /**
+   * What was observed of one replica.
+   *
+   * @param attempts attempts sent to it
+   * @param wins attempts of it that won their call
+   * @param failures attempts of it that failed, were rejected or timed out
+   * @param inFlight attempts of it running now
+   * @param latencyNanos its latency estimate, aged
+   * @param failureRate its failure rate, aged
+   * @param cost what a choice compares
+   */
+  public record Snapshot(long attempts, long wins, long failures, int inFlight, long latencyNanos,
+      double failureRate, double cost) {}
+}
