@@ -13,17 +13,22 @@ import org.jspecify.annotations.Nullable;
  * (power of two choices) by a cost that grows with the replica's latency, its recent failures and its
  * attempts in flight.
  *
- * <p><b>Latency</b> is a peak EWMA (Finagle's): a slower answer raises the estimate at once, a faster one
- * lowers it with a weight that grows with the time since the last observation ({@code 1 - e^(-dt/decay)}).
- * An attempt cut short (a loser, a timeout) ran at least as long as it did: it may raise the estimate,
- * never lower it. <b>Failures</b> (failed, rejected, timed out) feed a failure rate, an EWMA of 0s and 1s
+ * <p><b>Latency</b> is a moving average of the answers' latencies, each weighted by the time since the
+ * previous observation ({@code 1 - e^(-dt/decay)}), so that it follows a change within a few
+ * {@code decay}s whatever the call rate. (A peak average, as Finagle's, jumps to every slow answer: with
+ * lognormal latency it tracks the recent maximum, which hides a replica 5x slower than the others behind
+ * the healthy replicas' own peaks.) An attempt cut short (a loser, a timeout) ran at least as long as it
+ * did: it may raise the estimate, never lower it. <b>Failures</b> (failed, rejected, timed out) feed a failure rate, an EWMA of 0s and 1s
  * weighted the same way. <b>Ageing:</b> a replica's latency and failure rate, read for a choice, decay
  * towards 0 with the time since its last observation, so that a replica that was slow or failing, and no
  * longer chosen, looks cheap again after a few {@code decay}s and is probed: it wins its share back if it
  * recovered, and its new observation sends it back if not. No replica is starved for good.
  *
- * <p>The cost is {@code latency x (inFlight + 1) / (1 - failureRate)}, the failure rate capped at 0.95; a
- * replica that never answered is taken to be as slow as the slowest that did.
+ * <p>The cost is {@code latency x (inFlight + 1) / (1 - failureRate)^2}, the failure rate capped at 0.95:
+ * squared, because a replica that fails fast also has few attempts in flight, which would otherwise draw
+ * traffic to it (a replica failing half its attempts after 2 ms got 22% of first attempts of 4 with
+ * {@code 1 / (1 - failureRate)}). A replica that never answered is taken to be as slow as the slowest that
+ * did.
  *
  * <p><b>Thread safety:</b> lock-free; every call of every policy sharing it records and chooses at once.
  * The estimates are updated by a read, then a write, of volatile fields: two updates of one replica at
@@ -148,7 +153,8 @@ public final class ReplicaRouter {
     double kept = kept(s, now);
     double failureRate = Math.min(MAX_FAILURE_RATE, s.failureRate * kept);
     double latency = (s.answered ? s.latencyNanos : slowestAnswered(now)) * kept;
-    return latency * (s.inFlight.get() + 1) / (1 - failureRate);
+    double success = 1 - failureRate;
+    return latency * (s.inFlight.get() + 1) / (success * success);
   }
 
   /** The highest latency estimate, aged, of the replicas that answered; 0 if none did. */
@@ -181,7 +187,7 @@ public final class ReplicaRouter {
     double weight = 1 - kept(s, now); // how much a new observation counts: more, the older the last one
     if (how == null) {
       double latency = s.latencyNanos;
-      s.latencyNanos = !s.answered || ranNanos > latency ? ranNanos : latency + (ranNanos - latency) * weight;
+      s.latencyNanos = s.answered ? latency + (ranNanos - latency) * weight : ranNanos;
       s.answered = true;
       double failureRate = s.failureRate;
       s.failureRate = failureRate * (1 - weight);
@@ -190,8 +196,9 @@ public final class ReplicaRouter {
     }
     if (how == Outcome.CANCELLED || how == Outcome.TIMED_OUT) {
       // Guard against an attempt cancelled before it ran long enough to say anything: it only raises.
-      if (ranNanos > s.latencyNanos) {
-        s.latencyNanos = ranNanos;
+      double latency = s.latencyNanos;
+      if (ranNanos > latency) {
+        s.latencyNanos = s.answered ? latency + (ranNanos - latency) * weight : ranNanos;
         s.observedNanos = now;
       }
       if (how == Outcome.CANCELLED) {

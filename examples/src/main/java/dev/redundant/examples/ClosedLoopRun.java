@@ -164,7 +164,7 @@ final class ClosedLoopRun implements ScenarioRun {
       System.arraycopy(caller.succeeded, 0, succeeded, n, caller.calls);
       n += caller.calls;
     }
-    return ScenarioRun.rows(scenario, policy, timeline, counter, total, startSeconds, latencyNanos, succeeded);
+    return ScenarioRun.rows(scenario, policy, timeline, counter, total, startSeconds, latencyNanos, succeeded, null, 0);
   }
 
   @Override

@@ -28,6 +28,27 @@ interface Dependency {
   default void advanceTo(double scenarioSeconds) {}
 
   /**
+   * Returns the replica an attempt is sent to, where the dependency has replicas to count first attempts
+   * by.
+   *
+   * @param attempt the attempt
+   * @param callIndex the call's index in the run
+   * @return the replica's index, or -1 for a dependency without replicas
+   */
+  default int replicaFor(Attempt attempt, long callIndex) {
+    return -1;
+  }
+
+  /**
+   * Returns how many replicas {@link #replicaFor} chooses among.
+   *
+   * @return the number, or 0 for a dependency without replicas
+   */
+  default int replicas() {
+    return 0;
+  }
+
+  /**
    * Describes the load on the dependency, where it has a notion of one.
    *
    * @param elapsedRealSeconds how long the run lasted, in real seconds

@@ -8,7 +8,8 @@ import java.util.Locale;
 
 /**
  * Writes scenario rows as a JSON array of objects with the fields {@code scenario, policy, phase,
- * delay_ms, success, p50_ms, p99_ms, p999_ms, attempts_per_call, hedges_per_call, failovers_per_call}.
+ * delay_ms, success, p50_ms, p99_ms, p999_ms, attempts_per_call, hedges_per_call, failovers_per_call,
+ * primary_share} ({@code primary_share}: the share of first attempts per replica, S8 only, else null).
  * Written by hand to keep the examples free of dependencies: the strings are known labels, and numbers
  * that are not finite (a phase without calls) are written as {@code null}.
  */
@@ -48,9 +49,22 @@ final class JsonRows {
           .append(", \"attempts_per_call\": ").append(number(row.attemptsPerCall()))
           .append(", \"hedges_per_call\": ").append(number(row.hedgesPerCall()))
           .append(", \"failovers_per_call\": ").append(number(row.failoversPerCall()))
+          .append(", \"primary_share\": ").append(shares(row.primaryShare()))
           .append('}');
     }
     return json.append(rows.isEmpty() ? "]\n" : "\n]\n").toString();
+  }
+
+  /** The shares as a JSON array, or null for a row without replicas. */
+  private static String shares(double[] shares) {
+    if (shares.length == 0) {
+      return "null";
+    }
+    StringBuilder array = new StringBuilder("[");
+    for (int i = 0; i < shares.length; i++) {
+      array.append(i == 0 ? "" : ", ").append(number(shares[i]));
+    }
+    return array.append(']').toString();
   }
 
   private static String number(double x) {

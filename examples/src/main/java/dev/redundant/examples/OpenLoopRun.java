@@ -42,6 +42,8 @@ final class OpenLoopRun implements ScenarioRun {
   private final long[] startLagNanos;
   private final double[] startSeconds; // when each call actually started, in the measurement's time
   private final boolean[] succeeded;
+  /** The replica of each call's first attempt, where the dependency has replicas (S8); else -1. */
+  private final int[] primaryReplica;
   private final CountDownLatch done;
   private final AtomicReference<Throwable> unexpected = new AtomicReference<>();
   private Thread scheduler;
@@ -70,6 +72,8 @@ final class OpenLoopRun implements ScenarioRun {
     this.startLagNanos = new long[arrivalSeconds.length];
     this.startSeconds = new double[arrivalSeconds.length];
     this.succeeded = new boolean[arrivalSeconds.length];
+    this.primaryReplica = new int[arrivalSeconds.length];
+    Arrays.fill(primaryReplica, -1);
     this.done = new CountDownLatch(arrivalSeconds.length);
   }
 
@@ -136,7 +140,12 @@ final class OpenLoopRun implements ScenarioRun {
       if (arrivalSeconds[call] < 0) {
         warmUpHedge.call(attempt -> warmUpDependency.call(attempt, call));
       } else {
-        hedge.call(attempt -> dependency.call(attempt, call));
+        hedge.call(attempt -> {
+          if (attempt.index() == 0) {
+            primaryReplica[call] = dependency.replicaFor(attempt, call);
+          }
+          return dependency.call(attempt, call);
+        });
       }
       succeeded[call] = true;
     } catch (AllAttemptsFailedException e) {
@@ -178,7 +187,7 @@ final class OpenLoopRun implements ScenarioRun {
   @Override
   public List<StrategyResult> results() {
     return ScenarioRun.rows(scenario, policy, timeline, counter, arrivalSeconds.length, startSeconds, latencyNanos,
-        succeeded);
+        succeeded, primaryReplica, dependency.replicas());
   }
 
   /**

@@ -35,7 +35,15 @@ enum Scenario {
       + " soon as its call ends; 500 ms call timeout", 1, 0, 0.5, 0.083, 3,
       new double[] {0.03, 0.05, 0.13, 0.2}, Shape.CLOSED_LOOP),
   S7B("the seed tool, " + Scenario.BURST_CALLS + " calls at once, then 20 calls/s; no call timeout", 0.1, 20, null,
-      1.0, 5, new double[] {0.5, 0.75, 1.5, 2, 3}, Shape.SEED_TOOL_BURST);
+      1.0, 5, new double[] {0.5, 0.75, 1.5, 2, 3}, Shape.SEED_TOOL_BURST),
+  S8("4 replicas, each lognormal (median 10 ms, sigma 0.8); first half: replica 1 is 5x slower; second half:"
+      + " replica 1 healthy again, replica 3 fails 50% of attempts after 2 ms; 500 ms call timeout", 1, 400, 0.5,
+      0.03, 3, new double[] {0.01, 0.015, 0.02, 0.045, 0.065, 0.1}, Shape.REPLICAS);
+
+  /** S8's replicas. */
+  static final int S8_REPLICAS = 4;
+  /** S8's replica latency: median 10 ms, sigma 0.8. */
+  private static final LatencyDistribution S8_LATENCY = LatencyDistribution.lognormal(Duration.ofMillis(10), 0.8);
 
   /** S7a's callers: each makes one call at a time, and the next as soon as it ends. */
   static final int CLOSED_LOOP_CALLERS = 200;
@@ -65,7 +73,8 @@ enum Scenario {
 
   /** The kind of dependency and timeline. */
   private enum Shape {
-    SEED_TOOL, LOGNORMAL, DOUBLING, QUEUEING, OUTAGE_FAILING, OUTAGE_HANGING, CLOSED_LOOP, SEED_TOOL_BURST
+    SEED_TOOL, LOGNORMAL, DOUBLING, QUEUEING, OUTAGE_FAILING, OUTAGE_HANGING, CLOSED_LOOP, SEED_TOOL_BURST,
+    REPLICAS
   }
 
   Scenario(String description, double timeScale, double ratePerSecond, Double timeoutSeconds,
@@ -93,8 +102,8 @@ enum Scenario {
         return s;
       }
     }
-    throw new IllegalArgumentException("--scenario must be one of S1, S1d, S2, S3, S5a, S5b, S6a, S6b, S7a, S7b"
-        + " or all, was '" + id + "'");
+    throw new IllegalArgumentException("--scenario must be one of S1, S1d, S2, S3, S5a, S5b, S6a, S6b, S7a, S7b,"
+        + " S8 or all, was '" + id + "'");
   }
 
   /** Returns the id as the issue writes it: {@code S1d}, {@code S5a}. */
@@ -148,6 +157,15 @@ enum Scenario {
     return shape == Shape.CLOSED_LOOP || shape == Shape.SEED_TOOL_BURST;
   }
 
+  /**
+   * Whether the scenario is about routing over replicas (S8): its policies are {@code none}, the blind
+   * {@code fixed} and {@code adaptive} (attempt {@code i} to replica {@code (primary + i) mod 4}, the
+   * primary random per call, as users write it today) and {@code replica-aware} (the library routes).
+   */
+  boolean routesReplicas() {
+    return shape == Shape.REPLICAS;
+  }
+
   /** Whether the scenario also runs the adaptive policy with a budget at its defaults (S6a, S6b, for G13). */
   boolean comparesDefaultBudget() {
     return shape == Shape.OUTAGE_FAILING || shape == Shape.OUTAGE_HANGING;
@@ -175,10 +193,11 @@ enum Scenario {
 
   /**
    * The adaptive policy's target extra load {@code L}: 0.15 on the seed tool (S1, S1d, S7b), whose latency
-   * is bimodal with 10% of calls very slow, so {@code L} must be above that share; 0.05 elsewhere.
+   * is bimodal with 10% of calls very slow, so {@code L} must be above that share; 0.1 on S8 (as the issue
+   * sets it); 0.05 elsewhere.
    */
   double targetExtraLoad() {
-    return inSeconds() ? 0.15 : 0.05;
+    return inSeconds() ? 0.15 : shape == Shape.REPLICAS ? 0.1 : 0.05;
   }
 
   /** Whether latencies read best in seconds (the seed tool) rather than milliseconds. */
@@ -201,7 +220,7 @@ enum Scenario {
    */
   Timeline timeline(double measuredSeconds) {
     return switch (shape) {
-      case DOUBLING -> new Timeline(List.of(new Timeline.PhaseStart(Phase.FIRST_HALF, 0),
+      case DOUBLING, REPLICAS -> new Timeline(List.of(new Timeline.PhaseStart(Phase.FIRST_HALF, 0),
           new Timeline.PhaseStart(Phase.SECOND_HALF, measuredSeconds / 2)), measuredSeconds);
       case OUTAGE_FAILING, OUTAGE_HANGING -> new Timeline(List.of(
           new Timeline.PhaseStart(Phase.OUTAGE, measuredSeconds / 4),
@@ -229,6 +248,50 @@ enum Scenario {
       case OUTAGE_FAILING -> lognormal(seed, OutageSwitch.builder().failureLatency(Duration.ofMillis(1)).build(),
           timeline);
       case OUTAGE_HANGING -> lognormal(seed, OutageSwitch.builder().build(), timeline);
+      case REPLICAS -> replicas(seed, timeline);
+    };
+  }
+
+  /**
+   * S8: four replicas. A policy that routes ({@code attempt.replicaIndex() >= 0}) sends each attempt where
+   * the library chose; a blind one sends attempt {@code i} to {@code (primary + i) mod 4}, the primary drawn
+   * per call from the seed. Replica 1 is 5x slower until half-time; from then replica 1 is healthy and
+   * replica 3 fails half of its attempts after 2 ms.
+   */
+  private Dependency replicas(long seed, Timeline timeline) {
+    ReplicaProfile healthy = ReplicaProfile.of(S8_LATENCY);
+    ReplicaSet set = ReplicaSet.builder().replicas(S8_REPLICAS, healthy).seed(seed).build();
+    set.profile(1, ReplicaProfile.of(S8_LATENCY.scaledBy(5)));
+    return new Dependency() {
+      private boolean secondHalf;
+
+      @Override
+      public Object call(dev.redundant.Attempt attempt, long callIndex) throws Exception {
+        return set.call(replicaFor(attempt, callIndex));
+      }
+
+      @Override
+      public int replicaFor(dev.redundant.Attempt attempt, long callIndex) {
+        if (attempt.replicaIndex() >= 0) {
+          return attempt.replicaIndex();
+        }
+        int primary = new SplittableRandom(seed ^ callIndex).nextInt(S8_REPLICAS);
+        return (primary + attempt.index()) % S8_REPLICAS;
+      }
+
+      @Override
+      public int replicas() {
+        return S8_REPLICAS;
+      }
+
+      @Override
+      public void advanceTo(double seconds) {
+        if (!secondHalf && timeline.measures(seconds) && timeline.phaseAt(seconds) == Phase.SECOND_HALF) {
+          secondHalf = true;
+          set.profile(1, healthy);
+          set.profile(3, healthy.withFailureRate(0.5).withFailureLatency(Duration.ofMillis(2)));
+        }
+      }
     };
   }
 

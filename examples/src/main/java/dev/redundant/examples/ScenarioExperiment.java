@@ -84,6 +84,7 @@ final class ScenarioExperiment {
     printLag(scenario, runs.get(0).lagText(), lags);
     System.out.println();
     printTable(scenario, rows);
+    printShares(rows);
     if (options.sweep()) {
       printFrontier(scenario, timeline, rows);
     }
@@ -128,19 +129,40 @@ final class ScenarioExperiment {
     }
   }
 
+  /** The share of first attempts each replica received, per row, where there are replicas (S8). */
+  private static void printShares(List<StrategyResult> rows) {
+    boolean header = false;
+    for (StrategyResult row : rows) {
+      double[] shares = row.primaryShare();
+      if (shares.length == 0 || row.phase() == Phase.ALL) {
+        continue;
+      }
+      if (!header) {
+        System.out.printf("%n- first attempts per replica (share by replica 0..%d):%n", shares.length - 1);
+        header = true;
+      }
+      StringBuilder line = new StringBuilder();
+      for (double share : shares) {
+        line.append(String.format(Locale.ROOT, " %.1f%%", 100 * share));
+      }
+      System.out.printf("  - %s%s, %s:%s%n", row.policy(), row.delayMs() == null ? "" : " " + fmt(row.delayMs()) + " ms",
+          row.phase().label(), line);
+    }
+  }
+
   /** The frontier per phase: the fixed rows' (and no hedging's) best p99 at each load. */
   private static void printFrontier(Scenario scenario, Timeline timeline, List<StrategyResult> rows) {
     for (Phase phase : timeline.reported()) {
       List<Frontier.Point> points = new ArrayList<>();
-      StrategyResult adaptive = null;
+      List<StrategyResult> compared = new ArrayList<>();
       for (StrategyResult row : rows) {
         if (row.phase() != phase) {
           continue;
         }
         if (row.policy().equals("fixed") || row.policy().equals("none")) {
           points.add(new Frontier.Point(row.attemptsPerCall(), row.percentileMs(99)));
-        } else if (row.policy().equals("adaptive")) {
-          adaptive = row;
+        } else if (row.policy().equals("adaptive") || row.policy().equals("replica-aware")) {
+          compared.add(row);
         }
       }
       Frontier frontier = new Frontier(points);
@@ -149,13 +171,15 @@ final class ScenarioExperiment {
         line.append(String.format(Locale.ROOT, " %.3f -> %s;", p.attemptsPerCall(), latency(scenario, p.p99Ms())));
       }
       System.out.printf("%n- fixed-delay frontier, %s (attempts/call -> p99):%s%n", phase.label(), line);
-      if (adaptive != null) {
+      for (StrategyResult adaptive : compared) {
+        String name = adaptive.policy();
         double load = adaptive.attemptsPerCall();
         double p99 = frontier.p99At(load);
-        System.out.printf(Locale.ROOT, "  - at the adaptive row's %.3f attempts/call: frontier p99 %s, adaptive p99 %s%s%n",
-            load, Double.isNaN(p99) ? "outside the swept range" : latency(scenario, p99),
+        System.out.printf(Locale.ROOT, "  - at the %s row's %.3f attempts/call: frontier p99 %s, %s p99 %s%s%n",
+            name, load, Double.isNaN(p99) ? "outside the swept range" : latency(scenario, p99), name,
             latency(scenario, adaptive.percentileMs(99)),
-            Double.isNaN(p99) ? "" : String.format(Locale.ROOT, " (%+.1f%%)", 100 * (adaptive.percentileMs(99) / p99 - 1)));
+            Double.isNaN(p99) ? "" : String.format(Locale.ROOT, " (%+.1f%%, %.2fx)", 100 * (adaptive.percentileMs(99) / p99 - 1),
+                adaptive.percentileMs(99) / p99));
       }
     }
   }

@@ -5,17 +5,19 @@ import dev.redundant.Hedge;
 import dev.redundant.HedgeBudget;
 import dev.redundant.HedgeBuilder;
 import dev.redundant.HedgeListener;
+import dev.redundant.Replicas;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * A policy a scenario is run with: one row (per phase) of its table. Each run builds the policy afresh
  * with the run's {@link PhaseCounter} as its listener.
  *
  * @param policy {@code none}, {@code notebook}, {@code fixed}, {@code adaptive}, {@code adaptive-no-deadline},
- *     {@code adaptive-default-budget} or {@code adaptive-no-budget}
+ *     {@code adaptive-default-budget}, {@code adaptive-no-budget} or {@code replica-aware}
  * @param delayMs the delay of a {@code fixed} policy in the scenario's milliseconds, null otherwise
  * @param build builds the policy with a listener
  */
@@ -34,7 +36,7 @@ record ScenarioPolicy(String policy, Double delayMs, Function<HedgeListener, Hed
   static List<ScenarioPolicy> of(Scenario scenario, boolean sweep) {
     List<ScenarioPolicy> policies = new ArrayList<>();
     policies.add(new ScenarioPolicy("none", null, listener -> base(scenario, listener).maxAttempts(1).build()));
-    if (!scenario.aboutConcurrency()) {
+    if (!scenario.aboutConcurrency() && !scenario.routesReplicas()) {
       policies.add(new ScenarioPolicy("notebook", null,
           listener -> base(scenario, listener).maxAttempts(2).delay(Duration.ZERO).build()));
     }
@@ -50,6 +52,12 @@ record ScenarioPolicy(String policy, Double delayMs, Function<HedgeListener, Hed
     if (scenario.aboutConcurrency()) {
       policies.add(new ScenarioPolicy("adaptive-no-budget", null,
           listener -> adaptivePolicy(scenario, true, null, listener)));
+    }
+    if (scenario.routesReplicas()) {
+      policies.add(new ScenarioPolicy("replica-aware", null, listener -> {
+        HedgeBuilder<Object> builder = adaptiveBuilder(scenario, true, budgetFor(scenario.targetExtraLoad()), listener);
+        return builder.replicas(Replicas.of(IntStream.range(0, Scenario.S8_REPLICAS).boxed().toList())).build();
+      }));
     }
     if (sweep) {
       for (double delay : scenario.sweepDelaysSeconds()) {
@@ -101,13 +109,18 @@ record ScenarioPolicy(String policy, Double delayMs, Function<HedgeListener, Hed
    */
   static Hedge<Object> adaptivePolicy(Scenario scenario, boolean deadlineAware, HedgeBudget budget,
       HedgeListener listener) {
+    return adaptiveBuilder(scenario, deadlineAware, budget, listener).build();
+  }
+
+  private static HedgeBuilder<Object> adaptiveBuilder(Scenario scenario, boolean deadlineAware, HedgeBudget budget,
+      HedgeListener listener) {
     HedgeBuilder<Object> builder = base(scenario, listener)
         .maxAttempts(scenario.maxAttempts())
         .adaptiveDelay(AdaptiveDelay.targetExtraLoad(scenario.targetExtraLoad()).deadlineAware(deadlineAware));
     if (budget != null) {
       builder.budget(budget);
     }
-    return builder.build();
+    return builder;
   }
 
   /**

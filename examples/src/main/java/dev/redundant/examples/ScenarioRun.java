@@ -75,26 +75,39 @@ interface ScenarioRun {
    * @param startSeconds each call's start, in the measurement's scenario seconds
    * @param latencyNanos each call's latency, in real nanoseconds
    * @param succeeded whether each call succeeded
+   * @param primaryReplica the replica of each call's first attempt (-1: unknown), or null
+   * @param replicas how many replicas there are to share first attempts, 0 for none
    * @return the rows
    */
   static List<StrategyResult> rows(Scenario scenario, ScenarioPolicy policy, Timeline timeline, PhaseCounter counter,
-      int calls, double[] startSeconds, long[] latencyNanos, boolean[] succeeded) {
+      int calls, double[] startSeconds, long[] latencyNanos, boolean[] succeeded, int[] primaryReplica,
+      int replicas) {
     List<StrategyResult> rows = new ArrayList<>();
     for (Phase phase : timeline.reported()) {
       double[] latencies = new double[calls];
+      long[] primaries = new long[replicas];
       int inPhase = 0;
       int successes = 0;
+      long routed = 0;
       for (int i = 0; i < calls; i++) {
         double t = startSeconds[i];
         if (timeline.measures(t) && (phase == Phase.ALL || timeline.phaseAt(t) == phase)) {
           latencies[inPhase++] = latencyNanos[i] / 1e6 / scenario.timeScale();
           successes += succeeded[i] ? 1 : 0;
+          if (primaryReplica != null && primaryReplica[i] >= 0 && primaryReplica[i] < replicas) {
+            primaries[primaryReplica[i]]++;
+            routed++;
+          }
         }
+      }
+      double[] share = new double[replicas];
+      for (int r = 0; r < replicas; r++) {
+        share[r] = routed == 0 ? Double.NaN : (double) primaries[r] / routed;
       }
       rows.add(new StrategyResult(scenario.id(), policy.policy(), phase, policy.delayMs(), inPhase,
           inPhase == 0 ? Double.NaN : (double) successes / inPhase, Arrays.copyOf(latencies, inPhase),
           perCall(counter.attempts(phase), inPhase), perCall(counter.hedges(phase), inPhase),
-          perCall(counter.failovers(phase), inPhase)));
+          perCall(counter.failovers(phase), inPhase), share));
     }
     return rows;
   }

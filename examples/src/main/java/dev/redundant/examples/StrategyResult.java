@@ -18,14 +18,30 @@ import java.util.Arrays;
  * @param attemptsPerCall attempts started in the phase per call started in it
  * @param hedgesPerCall hedges started in the phase per call
  * @param failoversPerCall failovers started in the phase per call
+ * @param primaryShare the share of the phase's first attempts each replica received, by replica index
+ *     (S8); empty for a scenario without replicas
  */
 record StrategyResult(String scenario, String policy, Phase phase, Double delayMs, int calls, double success,
-    double[] latenciesMs, double attemptsPerCall, double hedgesPerCall, double failoversPerCall) {
+    double[] latenciesMs, double attemptsPerCall, double hedgesPerCall, double failoversPerCall,
+    double[] primaryShare) {
 
   /** Sorts a copy of the latencies. */
   StrategyResult {
     latenciesMs = latenciesMs.clone();
     Arrays.sort(latenciesMs);
+    primaryShare = primaryShare.clone();
+  }
+
+  /** A row of a scenario without replicas. */
+  StrategyResult(String scenario, String policy, Phase phase, Double delayMs, int calls, double success,
+      double[] latenciesMs, double attemptsPerCall, double hedgesPerCall, double failoversPerCall) {
+    this(scenario, policy, phase, delayMs, calls, success, latenciesMs, attemptsPerCall, hedgesPerCall,
+        failoversPerCall, new double[0]);
+  }
+
+  @Override
+  public double[] primaryShare() {
+    return primaryShare.clone();
   }
 
   /**
@@ -50,7 +66,7 @@ record StrategyResult(String scenario, String policy, Phase phase, Double delayM
         && Double.compare(success, r.success) == 0 && Arrays.equals(latenciesMs, r.latenciesMs)
         && Double.compare(attemptsPerCall, r.attemptsPerCall) == 0
         && Double.compare(hedgesPerCall, r.hedgesPerCall) == 0
-        && Double.compare(failoversPerCall, r.failoversPerCall) == 0;
+        && Double.compare(failoversPerCall, r.failoversPerCall) == 0 && Arrays.equals(primaryShare, r.primaryShare);
   }
 
   @Override

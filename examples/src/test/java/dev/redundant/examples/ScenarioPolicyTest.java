@@ -49,10 +49,20 @@ class ScenarioPolicyTest {
         case S1D -> List.of("none", "notebook", "fixed", "adaptive", "adaptive-no-deadline");
         case S6A, S6B -> List.of("none", "notebook", "fixed", "adaptive", "adaptive-default-budget");
         case S7A, S7B -> List.of("none", "fixed", "adaptive", "adaptive-no-budget");
+        case S8 -> List.of("none", "fixed", "adaptive", "replica-aware");
         default -> List.of("none", "notebook", "fixed", "adaptive");
       };
       assertThat(names).as(scenario.id()).containsExactlyElementsOf(expected);
     }
+  }
+
+  @Test
+  void theReplicaAwarePolicyIsTheAdaptiveOneWithRoutingOverFourReplicas() {
+    String adaptive = ScenarioPolicy.adaptivePolicy(Scenario.S8, true, LISTENER).toString();
+    String aware = ScenarioPolicy.of(Scenario.S8, false).get(3).build().apply(LISTENER).toString();
+    assertThat(adaptive).contains("adaptiveDelay=AdaptiveDelay[targetExtraLoad=0.1").doesNotContain("replicas=");
+    assertThat(aware).startsWith(adaptive.substring(0, adaptive.length() - 1))
+        .endsWith(", replicas=Replicas[0, 1, 2, 3][decay=PT1S]]");
   }
 
   @Test
