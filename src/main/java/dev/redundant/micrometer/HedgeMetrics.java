@@ -7,6 +7,7 @@ import dev.redundant.AttemptReport;
 import dev.redundant.Hedge;
 import dev.redundant.HedgeListener;
 import dev.redundant.HedgeStatistics;
+import dev.redundant.Replicas;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
@@ -179,6 +180,58 @@ public final class HedgeMetrics implements HedgeListener {
         .tag("policy", policy)
         .register(registry);
     return hedge;
+  }
+
+  /**
+   * Registers a meter per replica of a {@link Replicas} set, read from its {@link Replicas#statistics()
+   * statistics} at each scrape, tagged with the policy's name, the replica's index (tag
+   * {@code "replica"}) and its {@code String.valueOf} (tag {@code "replica.name"}): {@code redundant.replica.attempts}, {@code .wins} and
+   * {@code .failures} (counters), {@code redundant.replica.in.flight}, {@code redundant.replica.latency}
+   * (the latency estimate, ms), {@code redundant.replica.failure.rate} and {@code redundant.replica.score}
+   * (gauges). Call it once per set; a set shared by several policies is best bound under one of their names.
+   *
+   * @param replicas the set; held weakly
+   * @param <R> the type of a replica
+   * @return {@code replicas}, to bind it where it is built
+   * @throws NullPointerException if {@code replicas} is null; nothing is registered
+   */
+  public <R> Replicas<R> bind(Replicas<R> replicas) {
+    requireNonNull(replicas, "replicas");
+    for (int i = 0; i < replicas.size(); i++) {
+      int index = i;
+      String name = String.valueOf(replicas.get(i));
+      replicaCount(replicas, index, name, "redundant.replica.attempts", "attempts sent to the replica",
+          Replicas.ReplicaStatistics::attempts);
+      replicaCount(replicas, index, name, "redundant.replica.wins", "attempts of the replica that won their call",
+          Replicas.ReplicaStatistics::wins);
+      replicaCount(replicas, index, name, "redundant.replica.failures",
+          "attempts of the replica that failed, were rejected or timed out", Replicas.ReplicaStatistics::failures);
+      replicaGauge(replicas, index, name, "redundant.replica.in.flight", "attempts on the replica running now", "",
+          Replicas.ReplicaStatistics::inFlight);
+      replicaGauge(replicas, index, name, "redundant.replica.latency", "the replica's latency estimate",
+          "milliseconds", stats -> stats.latency().toNanos() / 1e6);
+      replicaGauge(replicas, index, name, "redundant.replica.failure.rate", "the replica's recent failure rate",
+          "", Replicas.ReplicaStatistics::failureRate);
+      replicaGauge(replicas, index, name, "redundant.replica.score",
+          "the replica's cost for a choice (lower is chosen first)", "", Replicas.ReplicaStatistics::score);
+    }
+    return replicas;
+  }
+
+  private <R> void replicaCount(Replicas<R> replicas, int index, String replica, String name, String description,
+      ToLongFunction<Replicas.ReplicaStatistics> count) {
+    FunctionCounter.builder(name, replicas, r -> count.applyAsLong(r.statistics().get(index)))
+        .description(description).tag("policy", policy).tag("replica", Integer.toString(index))
+        .tag("replica.name", replica).register(registry);
+  }
+
+  private <R> void replicaGauge(Replicas<R> replicas, int index, String replica, String name, String description,
+      String baseUnit, ToDoubleFunction<Replicas.ReplicaStatistics> value) {
+    Gauge.Builder<Replicas<R>> builder = Gauge.builder(name, replicas,
+            r -> value.applyAsDouble(r.statistics().get(index)))
+        .description(description).tag("policy", policy).tag("replica", Integer.toString(index))
+        .tag("replica.name", replica);
+    (baseUnit.isEmpty() ? builder : builder.baseUnit(baseUnit)).register(registry);
   }
 
   private <T> void count(Hedge<T> hedge, String name, String description, String tag, String value,

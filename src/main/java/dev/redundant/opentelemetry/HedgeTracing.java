@@ -15,6 +15,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -77,6 +78,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><th>attribute</th><th>value</th></tr>
  *   <tr><td>{@code redundant.attempt.index}</td><td>0 for the first attempt, then 1, 2, ...</td></tr>
  *   <tr><td>{@code redundant.attempt.trigger}</td><td>{@code first}, {@code hedge} or {@code failover}</td></tr>
+ *   <tr><td>{@code redundant.attempt.replica}</td><td>the index of the replica the attempt was routed to, when
+ *       the policy routes over {@code Replicas}; absent otherwise</td></tr>
  *   <tr><td>{@code redundant.attempt.outcome}</td><td>{@code succeeded} (it won), {@code failed},
  *       {@code rejected}, {@code timed_out} (its attempt timeout) or {@code cancelled}</td></tr>
  * </table>
@@ -123,6 +126,7 @@ public final class HedgeTracing implements HedgeListener {
   static final AttributeKey<Long> CALL_FAILOVERS = AttributeKey.longKey("redundant.call.failovers");
   static final AttributeKey<Long> ATTEMPT_INDEX = AttributeKey.longKey("redundant.attempt.index");
   static final AttributeKey<String> ATTEMPT_TRIGGER = AttributeKey.stringKey("redundant.attempt.trigger");
+  static final AttributeKey<Long> ATTEMPT_REPLICA = AttributeKey.longKey("redundant.attempt.replica");
   static final AttributeKey<String> ATTEMPT_OUTCOME = AttributeKey.stringKey("redundant.attempt.outcome");
   static final AttributeKey<String> SKIP_REASON = AttributeKey.stringKey("redundant.skip.reason");
 
@@ -352,12 +356,15 @@ public final class HedgeTracing implements HedgeListener {
         if (created == null) {
           // Started at most once per attempt in practice: the listener creates it before the task is handed
           // over, else the task does. Were both to race, the loser's span would never end, so never be exported.
-          created = new AttemptTrace(this, attempt, tracer.spanBuilder(attemptSpanName).setParent(context)
+          SpanBuilder span = tracer.spanBuilder(attemptSpanName).setParent(context)
               .setSpanKind(SpanKind.INTERNAL)
               .setAttribute(POLICY, policy)
               .setAttribute(ATTEMPT_INDEX, (long) index)
-              .setAttribute(ATTEMPT_TRIGGER, tagValue(attempt.trigger()))
-              .startSpan());
+              .setAttribute(ATTEMPT_TRIGGER, tagValue(attempt.trigger()));
+          if (attempt.replicaIndex() >= 0) {
+            span.setAttribute(ATTEMPT_REPLICA, (long) attempt.replicaIndex()); // the policy routes over replicas
+          }
+          created = new AttemptTrace(this, attempt, span.startSpan());
         }
         AttemptTrace[] next = Arrays.copyOf(current, Math.max(current.length, index + 1));
         next[index] = created;

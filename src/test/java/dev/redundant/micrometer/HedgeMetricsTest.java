@@ -25,6 +25,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -401,7 +402,8 @@ class HedgeMetricsTest {
     assertThatThrownBy(() -> new HedgeMetrics(empty, null)).hasMessageContaining("policy");
     assertThatThrownBy(() -> new HedgeMetrics(empty, " ")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("policy");
-    assertThatThrownBy(() -> metrics.bind(null)).hasMessageContaining("hedge");
+    assertThatThrownBy(() -> metrics.bind((Hedge<String>) null)).hasMessageContaining("hedge");
+    assertThatThrownBy(() -> metrics.bind((dev.redundant.Replicas<String>) null)).hasMessageContaining("replicas");
     assertThat(empty.getMeters()).isEmpty();
     assertThat(metrics).hasToString("HedgeMetrics[policy=p]");
   }
@@ -426,5 +428,33 @@ class HedgeMetricsTest {
   /** A counter's count, whether the listener counts it or the policy's statistics do. */
   private static double count(Meter meter) {
     return meter instanceof FunctionCounter counted ? counted.count() : ((Counter) meter).count();
+  }
+
+  @Test
+  void eachReplicaOfABoundSetHasItsMeters() throws Exception {
+    dev.redundant.Replicas<String> replicas = metrics.bind(dev.redundant.Replicas.of("east", "west"));
+    Hedge<String> hedge = bound(Hedge.<String>builder().maxAttempts(2).noHedging().replicas(replicas));
+    for (int i = 0; i < 10; i++) {
+      hedge.call(attempt -> {
+        if (attempt.index() == 0) {
+          throw new java.io.IOException("down"); // every call fails over to the other replica, which wins
+        }
+        return replicas.get(attempt);
+      });
+    }
+    double attempts = 0;
+    double wins = 0;
+    double failures = 0;
+    for (String replica : List.of("0", "1")) {
+      attempts += registry.get("redundant.replica.attempts").tag("replica", replica).functionCounter().count();
+      wins += registry.get("redundant.replica.wins").tag("replica", replica).functionCounter().count();
+      failures += registry.get("redundant.replica.failures").tag("replica", replica).functionCounter().count();
+      assertThat(registry.get("redundant.replica.in.flight").tag("replica", replica).gauge().value()).isZero();
+    }
+    assertThat(attempts).isEqualTo(20);
+    assertThat(wins).isEqualTo(10);
+    assertThat(failures).isEqualTo(10);
+    assertThat(registry.get("redundant.replica.latency").tag("replica.name", "west").tag("policy", "p").gauge()
+        .value()).isGreaterThanOrEqualTo(0);
   }
 }

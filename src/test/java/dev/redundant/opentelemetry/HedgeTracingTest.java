@@ -194,6 +194,27 @@ class HedgeTracingTest {
 
   @ParameterizedTest
   @EnumSource(Caller.class)
+  void anAttemptRoutedOverReplicasNamesItsReplica(Caller caller) {
+    dev.redundant.Replicas<String> replicas = dev.redundant.Replicas.of("a", "b");
+    TracedHedge<String> hedge = tracing.traced(policy().maxAttempts(2).noHedging().replicas(replicas).build());
+    CompletableFuture<String> call = caller.call(hedge, attempt -> {
+      if (attempt.index() == 0) {
+        throw new IOException("down");
+      }
+      return replicas.get(attempt);
+    });
+
+    assertThat(call).succeedsWithin(PATIENCE).isIn("a", "b");
+    List<SpanData> spans = awaitSpans(3);
+    Long first = attempt(spans, 0).getAttributes().get(HedgeTracing.ATTEMPT_REPLICA);
+    Long failover = attempt(spans, 1).getAttributes().get(HedgeTracing.ATTEMPT_REPLICA);
+    assertThat(first).isNotNull().isIn(0L, 1L);
+    assertThat(failover).isNotNull().isEqualTo(1 - first); // never back to the replica that failed
+    assertThat(span(spans, "quotes").getAttributes().get(HedgeTracing.ATTEMPT_REPLICA)).isNull();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Caller.class)
   void aFailedAttemptIsAnErrorAndTheFailoverThatWinsIsCounted(Caller caller) {
     TracedHedge<String> hedge = tracing.traced(policy().maxAttempts(3).delay(Duration.ofMinutes(1)).build());
     IOException down = new IOException("down");
