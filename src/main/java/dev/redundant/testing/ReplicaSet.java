@@ -3,6 +3,7 @@ package dev.redundant.testing;
 import static dev.redundant.internal.Checks.requireArgument;
 import static java.util.Objects.requireNonNull;
 
+import dev.redundant.Attempt;
 import dev.redundant.TimeSource;
 import java.net.ConnectException;
 import java.util.ArrayList;
@@ -25,8 +26,12 @@ import java.util.concurrent.atomic.LongAdder;
  *     .timeSource(time)
  *     .seed(42)
  *     .build();
- * ReplicaReply reply = hedge.call(attempt -> replicas.call(attempt.index() % replicas.size()));
+ * ReplicaReply reply = hedge.call(attempt -> replicas.call(attempt.index() % replicas.size())); // blind
  * }
+ *
+ * <p>With a policy that routes over {@code Replicas} of the same size, {@link #call(Attempt)} sends each
+ * attempt where the library chose: {@code hedge.call(replicas::call)}. To script a replica that degrades
+ * and recovers on the manual clock: {@link #degrade(int, double)}, then {@link #restore(int)}.
  *
  * <p>A replica's profile can be changed while calls run ({@link #profile(int, ReplicaProfile)}), to
  * degrade a replica or double every latency in the middle of a test; a call uses the profile current
@@ -46,6 +51,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ReplicaSet {
   private final AtomicReferenceArray<ReplicaProfile> profiles;
+  /** The profiles the set was built with, for {@link #degrade} and {@link #restore}. */
+  private final List<ReplicaProfile> healthy;
   private final TimeSource time;
   private final long seed;
   private final AtomicLong calls = new AtomicLong();
@@ -55,6 +62,7 @@ public final class ReplicaSet {
 
   private ReplicaSet(Builder builder) {
     this.profiles = new AtomicReferenceArray<>(builder.profiles.toArray(new ReplicaProfile[0]));
+    this.healthy = List.copyOf(builder.profiles);
     this.time = builder.time;
     this.seed = builder.seed;
     this.callsPerReplica = new LongAdder[profiles.length()];
@@ -101,6 +109,54 @@ public final class ReplicaSet {
       throw new ConnectException("replica " + replica + " failed call " + index);
     }
     return new ReplicaReply(replica, index);
+  }
+
+  /**
+   * Calls the replica the library chose for an attempt ({@link Attempt#replicaIndex()}), for a policy that
+   * routes over {@code Replicas} of this set's size: {@code hedge.call(replicas::call)}.
+   *
+   * @param attempt the attempt
+   * @return which replica answered and the call's index
+   * @throws ConnectException when the profile makes this call fail, after its failure latency
+   * @throws InterruptedException if the thread is interrupted while waiting
+   * @throws IllegalArgumentException naming {@code attempt} if it was not routed, or routed beyond this set
+   */
+  public ReplicaReply call(Attempt attempt) throws ConnectException, InterruptedException {
+    int replica = requireNonNull(attempt, "attempt").replicaIndex();
+    if (replica < 0 || replica >= size()) {
+      throw new IllegalArgumentException("attempt: " + attempt + " was not routed to one of these " + size()
+          + " replicas (replicaIndex " + replica + "); build the policy with replicas(Replicas) of this size");
+    }
+    return call(replica);
+  }
+
+  /**
+   * Makes a replica slower: every latency of its current profile multiplied by {@code factor}, for the
+   * calls that start from now; {@link #restore(int)} undoes it.
+   *
+   * @param replica the replica, from 0 to {@code size() - 1}
+   * @param factor greater than 0; 5 makes it 5x slower
+   * @throws IllegalArgumentException if {@code replica} is out of bounds or {@code factor} not positive
+   */
+  public void degrade(int replica, double factor) {
+    requireReplica(replica);
+    if (!(factor > 0)) {
+      throw new IllegalArgumentException("factor must be positive, was " + factor);
+    }
+    ReplicaProfile base = healthy.get(replica);
+    profiles.set(replica, new ReplicaProfile(base.latency().scaledBy(factor), base.failureRate(),
+        base.failureLatency()));
+  }
+
+  /**
+   * Gives a replica back the profile it was built with, for the calls that start from now.
+   *
+   * @param replica the replica, from 0 to {@code size() - 1}
+   * @throws IllegalArgumentException if {@code replica} is out of bounds
+   */
+  public void restore(int replica) {
+    requireReplica(replica);
+    profiles.set(replica, healthy.get(replica));
   }
 
   /**

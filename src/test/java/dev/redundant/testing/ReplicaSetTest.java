@@ -62,6 +62,45 @@ class ReplicaSetTest {
     patiently().until(() -> replicas.interrupted() == 1); // the degraded replica's attempt was cancelled
   }
 
+  @ParameterizedTest
+  @EnumSource(Threads.class)
+  void aDegradedReplicaIsSlowerUntilRestoredAndARoutedAttemptGoesWhereTheLibraryChose(Threads threads) {
+    ReplicaProfile healthy = fixed(10);
+    ReplicaSet set = ReplicaSet.builder().replicas(2, healthy).timeSource(time).build();
+    dev.redundant.Replicas<Integer> replicas = dev.redundant.Replicas.builder(java.util.List.of(0, 1))
+        .timeSource(time).build();
+    Hedge<ReplicaReply> hedge = Hedge.<ReplicaReply>builder().maxAttempts(1).replicas(replicas).timeSource(time)
+        .build();
+
+    set.degrade(1, 5);
+    SimulatedCall<ReplicaReply> degraded = SimulatedCall.start(threads, time, () -> set.call(1));
+    awaitWaiters(time, 1);
+    time.advance(Duration.ofMillis(50));
+    assertThat(degraded.endedAtMillis()).isEqualTo(50);
+    set.restore(1);
+    assertThat(set.profile(1)).isSameAs(healthy);
+
+    SimulatedCall<ReplicaReply> routed = SimulatedCall.start(threads, time, () -> hedge.call(set::call));
+    awaitWaiters(time, 1);
+    time.advance(Duration.ofMillis(10));
+    assertThat(routed.endedAtMillis()).isEqualTo(60);
+    int chosen = routed.result().join().replica();
+    assertThat(replicas.statistics().get(chosen).attempts()).isEqualTo(1);
+    assertThat(set.calls(chosen)).isEqualTo(chosen == 1 ? 2 : 1);
+  }
+
+  @Test
+  void anAttemptThatWasNotRoutedIsRefusedByName() {
+    ReplicaSet set = ReplicaSet.builder().replicas(2, fixed(10)).timeSource(time).build();
+    Hedge<ReplicaReply> blind = Hedge.<ReplicaReply>builder().timeSource(time).build();
+    assertThatThrownBy(() -> blind.call(set::call)).isInstanceOf(dev.redundant.AllAttemptsFailedException.class)
+        .cause().isInstanceOf(IllegalArgumentException.class).hasMessageContaining("attempt").hasMessageContaining(
+            "was not routed");
+    assertThatThrownBy(() -> set.degrade(0, 0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("factor");
+    assertThat(set.calls()).isZero();
+  }
+
   @Test
   void aFailingReplicaThrowsAfterItsFailureLatency() {
     ReplicaSet replicas = ReplicaSet.builder()
