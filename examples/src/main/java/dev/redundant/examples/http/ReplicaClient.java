@@ -12,8 +12,9 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Sends one attempt of a call to the replica its {@link Attempt#index()} picks
- * ({@code replicas.get(index % size)}), with the JDK {@link HttpClient} over HTTP/1.1, and tags it:
+ * Sends one attempt of a call to the replica the library chose for it ({@link Attempt#replicaIndex()}, for
+ * a policy that routes over {@code Replicas} of these URIs), else to the one its {@link Attempt#index()}
+ * picks ({@code replicas.get(index % size)}), with the JDK {@link HttpClient} over HTTP/1.1, and tags it:
  * {@value #CALL_ID} (the call), {@value #ATTEMPT} (the attempt's index) and, for hedges only,
  * {@value #HEDGE}{@code : true}, so that servers could give hedges a lower priority.
  *
@@ -41,6 +42,7 @@ public final class ReplicaClient implements AutoCloseable {
       .connectTimeout(Duration.ofSeconds(5))
       .build();
   private final List<URI> replicas;
+  private final boolean randomPrimary;
 
   /**
    * Creates a client for the replicas.
@@ -50,10 +52,23 @@ public final class ReplicaClient implements AutoCloseable {
    * @throws NullPointerException if {@code replicas} or an element is null
    */
   public ReplicaClient(List<URI> replicas) {
+    this(replicas, false);
+  }
+
+  /**
+   * Creates a client whose attempts, when the policy does not route, start at a replica drawn per call.
+   *
+   * @param replicas the replicas' base URIs
+   * @param randomPrimary whether attempt {@code i} of a call goes to {@code (primary + i) mod size}, the
+   *     primary drawn from the call's id (blind routing that spreads first attempts), instead of to
+   *     {@code i mod size}
+   */
+  public ReplicaClient(List<URI> replicas, boolean randomPrimary) {
     this.replicas = List.copyOf(replicas);
     if (this.replicas.isEmpty()) {
       throw new IllegalArgumentException("replicas must hold at least one address");
     }
+    this.randomPrimary = randomPrimary;
   }
 
   /**
@@ -106,7 +121,11 @@ public final class ReplicaClient implements AutoCloseable {
 
   private HttpRequest request(Attempt attempt, String callId, String query) {
     Objects.requireNonNull(attempt, "attempt");
-    URI replica = replicas.get(attempt.index() % replicas.size());
+    // The replica the library chose, for a policy that routes over Replicas of these URIs; else by index.
+    int primary = randomPrimary ? Math.floorMod(Objects.requireNonNull(callId, "callId").hashCode() * 0x9E3779B9,
+        replicas.size()) : 0;
+    int index = attempt.replicaIndex() >= 0 ? attempt.replicaIndex() : primary + attempt.index();
+    URI replica = replicas.get(index % replicas.size());
     HttpRequest.Builder request = HttpRequest.newBuilder(replica.resolve(WireMockReplicas.PATH))
         .timeout(Duration.ofSeconds(30))
         .header(CALL_ID, Objects.requireNonNull(callId, "callId"))

@@ -106,6 +106,16 @@ public final class WireMockReplicas implements AutoCloseable {
     return all;
   }
 
+  /**
+   * Returns how many requests one replica received, from its request journal.
+   *
+   * @param i the replica, from 0
+   * @return the requests in its journal
+   */
+  public int requests(int i) {
+    return servers.get(i).getAllServeEvents().size();
+  }
+
   /** Clears every replica's request journal. */
   public void resetJournal() {
     servers.forEach(WireMockServer::resetRequests);
