@@ -154,9 +154,10 @@ public final class Replicas<R> {
    */
   public R get(Attempt attempt) {
     int index = requireNonNull(attempt, "attempt").replicaIndex();
-    requireArgument(index >= 0 && index < members.size(),
-        "attempt: %s was not routed over these %s replicas (replicaIndex %s); give the policy replicas(...)",
-        attempt, members.size(), index);
+    if (index < 0 || index >= members.size()) { // checked before any message is built: this is the hot path
+      throw new IllegalArgumentException("attempt: " + attempt + " was not routed over these " + members.size()
+          + " replicas (replicaIndex " + index + "); give the policy replicas(...)");
+    }
     return members.get(index);
   }
 

@@ -37,7 +37,7 @@ import java.util.concurrent.Executors;
  * <pre>
  * java -cp target/benchmarks.jar dev.redundant.bench.PairedRatios [rounds] [warmupSeconds] [callers] [pairs]
  *   callers: platform,virtual (default both); pairs: a regex over fs2_invokeAny, fs1_vtStartJoin,
- *   hedged_fs1, adaptive_budget_fs1, listener_hedged, metrics_hedged, tracing_hedged, tracing_noop_hedged,
+ *   hedged_fs1, adaptive_budget_fs1, routed_hedged, listener_hedged, metrics_hedged, tracing_hedged, tracing_noop_hedged,
  *   fs2_cfAnyOf, stage_orTimeout, stageLater_orTimeoutLater (default all)
  * </pre>
  */
@@ -66,6 +66,9 @@ public final class PairedRatios {
         warmupSeconds, Runtime.version(), Runtime.getRuntime().availableProcessors());
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
       Hedge<Integer> hedged = Hedge.<Integer>builder().maxAttempts(2).delay(Duration.ofSeconds(1)).build();
+      dev.redundant.Replicas<Integer> replicas = dev.redundant.Replicas.of(0, 1, 2);
+      Hedge<Integer> routed = Hedge.<Integer>builder().maxAttempts(2).delay(Duration.ofSeconds(1))
+          .replicas(replicas).build();
       // The closed loop on the fast path: every first attempt wins, is recorded, and funds the budget.
       Hedge<Integer> adaptive = Hedge.<Integer>builder().maxAttempts(2).delay(Duration.ofSeconds(1))
           .adaptiveDelay(AdaptiveDelay.targetExtraLoad(0.05)).budget(HedgeBudget.builder().build()).build();
@@ -105,6 +108,8 @@ public final class PairedRatios {
               in -> hedged.call(attempt -> in * 31 + attempt.index()), firstSuccess1),
           new Pair("adaptive_budget_fs1", "hedged adaptive+budget, first wins / firstSuccess(1)",
               in -> adaptive.call(attempt -> in * 31 + attempt.index()), firstSuccess1),
+          new Pair("routed_hedged", "hedged+routed over 3 replicas, first wins / hedged",
+              in -> routed.call(attempt -> in * 31 + replicas.get(attempt)), hedgedFirstWins),
           new Pair("listener_hedged", "hedged+empty listener, first wins / hedged",
               in -> listened.call(attempt -> in * 31 + attempt.index()), hedgedFirstWins),
           new Pair("metrics_hedged", "hedged+metrics, first wins / hedged",

@@ -168,10 +168,18 @@ public final class ReplicaRouter {
     return slowest;
   }
 
-  /** The share of a replica's estimates that its age keeps: {@code e^(-age/decay)}. */
+  /**
+   * The share of a replica's estimates that its age keeps: {@code e^(-age/decay)}; for the ages of a replica
+   * observed often (below a thousandth of {@code decay}), {@code 1 - age/decay}, which is within a millionth
+   * of it and saves the exponential on the hot path.
+   */
   private double kept(State s, long now) {
     long age = now - s.observedNanos;
-    return age <= 0 ? 1 : Math.exp(-age / decayNanos);
+    if (age <= 0) {
+      return 1;
+    }
+    double x = age / decayNanos;
+    return x < 1e-3 ? 1 - x : Math.exp(-x);
   }
 
   /**
