@@ -11,8 +11,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,8 +60,9 @@ import org.jspecify.annotations.Nullable;
  * wait regardless.
  *
  * <p><b>Thread safety.</b> A tool is immutable in its configuration and safe to call from any number
- * of platform or virtual threads at once; its counters are updated atomically. It never blocks while
- * holding a monitor, so virtual threads are not pinned.
+ * of platform or virtual threads at once; its counters are updated atomically. A call takes no lock of
+ * the kit's (what would look "parked" to a test waiting for the code under test to park), and never
+ * blocks while holding a monitor, so virtual threads are not pinned.
  */
 public final class FlakyTool {
 
@@ -87,8 +86,8 @@ public final class FlakyTool {
   private final LongAdder interrupted = new LongAdder();
   private final LongAdder succeeded = new LongAdder();
   private final AtomicLong inFlight = new AtomicLong();
-  private final ReentrantLock startLock = new ReentrantLock();
-  private final Condition callStarted = startLock.newCondition();
+  /** Wakes {@link #awaitCalls} when a call starts; lock-free, so a call never blocks on the kit. */
+  private final Signal callStarted = new Signal();
 
   private FlakyTool(Builder b) {
     this.seed = b.seed != null ? b.seed : ThreadLocalRandom.current().nextLong();
@@ -208,19 +207,15 @@ public final class FlakyTool {
    */
   public boolean awaitCalls(long n, Duration timeout) throws InterruptedException {
     long nanos = TimeUnit.NANOSECONDS.convert(timeout);
-    startLock.lock();
-    try {
-      while (calls.get() < n) {
-        if (nanos <= 0) {
-          return false;
-        }
-        nanos = callStarted.awaitNanos(nanos);
-      }
+    if (calls.get() >= n) {
       return true;
-    } finally {
-      startLock.unlock();
     }
+    if (nanos <= 0) {
+      return false;
+    }
+    return callStarted.awaitUntil(System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 2), () -> calls.get() >= n);
   }
+
 
   /**
    * Returns the seed: the one given to {@link Builder#seed(long)}, or the random one drawn by {@link
@@ -300,14 +295,9 @@ public final class FlakyTool {
 
   private long start() {
     inFlight.incrementAndGet();
-    startLock.lock();
-    try {
-      long call = calls.getAndIncrement();
-      callStarted.signalAll();
-      return call;
-    } finally {
-      startLock.unlock();
-    }
+    long call = calls.getAndIncrement();
+    callStarted.changed(); // never blocks: the call path takes no lock of the kit's
+    return call;
   }
 
   private Step stepOf(long call) {

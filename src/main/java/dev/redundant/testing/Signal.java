@@ -49,6 +49,36 @@ final class Signal {
   }
 
   /**
+   * Waits until {@code done} holds or the system clock passes {@code deadline}, for waits whose caller
+   * returns false on timeout.
+   *
+   * @param deadline a {@link System#nanoTime()} reading
+   * @param done the condition
+   * @return whether {@code done} held before the deadline
+   * @throws InterruptedException if the waiting thread is interrupted (its interrupt status cleared)
+   */
+  boolean awaitUntil(long deadline, BooleanSupplier done) throws InterruptedException {
+    Thread me = Thread.currentThread();
+    waiters.add(me);
+    try {
+      // Guard against a race with changed(), as in await: registered before evaluating.
+      while (!done.getAsBoolean()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        LockSupport.parkNanos(this, Math.min(left, POLL_NANOS));
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+      }
+      return true;
+    } finally {
+      waiters.remove(me);
+    }
+  }
+
+  /**
    * Waits until {@code done} holds or the system clock passes {@code deadline}.
    *
    * @param deadline from {@link #deadline(Duration)}

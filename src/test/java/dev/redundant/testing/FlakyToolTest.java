@@ -598,4 +598,68 @@ class FlakyToolTest {
   private static Duration seconds(double s) {
     return Duration.ofNanos(Math.round(s * 1e9));
   }
+
+  @org.junit.jupiter.api.Test
+  void aCallTakesNoLockOfTheKitsEvenWhenThousandsStartTogetherBesideAWaiter() throws Exception {
+    // A call that blocked on a lock of the kit's would look parked to a test waiting for the code under
+    // test to park. Counted by the flight recorder: every park of a calling thread on a lock, during 6,400
+    // calls from 64 platform threads started at once (the recorder sees platform threads' parks) while a
+    // test thread waits in awaitCalls.
+    FlakyTool tool = FlakyTool.scripted(Step.succeedAfter(Duration.ZERO));
+    int threads = 64;
+    int perThread = 100;
+    int calls = threads * perThread;
+    long lockParks;
+    java.util.Set<Long> callerIds; // only the callers' parks count: other threads of the JVM may take locks
+    try (jdk.jfr.Recording recording = new jdk.jfr.Recording()) {
+      recording.enable("jdk.ThreadPark").withThreshold(Duration.ZERO);
+      recording.start();
+      Thread waiter = Thread.ofPlatform().start(() -> {
+        try {
+          tool.awaitCalls(calls, Duration.ofMinutes(1));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      java.util.List<Thread> callers = new java.util.ArrayList<>();
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      for (int i = 0; i < threads; i++) {
+        callers.add(Thread.ofPlatform().start(() -> {
+          try {
+            go.await();
+            for (int c = 0; c < perThread; c++) {
+              tool.fetch("q");
+            }
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        }));
+      }
+      go.countDown();
+      for (Thread caller : callers) {
+        caller.join();
+      }
+      java.util.Set<Long> ids = new java.util.HashSet<>();
+      for (Thread caller : callers) {
+        ids.add(caller.threadId());
+      }
+      callerIds = ids;
+      waiter.join();
+      recording.stop();
+      java.nio.file.Path file = java.nio.file.Files.createTempFile("flaky", ".jfr");
+      try {
+        recording.dump(file);
+        lockParks = jdk.jfr.consumer.RecordingFile.readAllEvents(file).stream()
+            .filter(e -> e.getEventType().getName().equals("jdk.ThreadPark"))
+            .filter(e -> e.getThread() != null && callerIds.contains(e.getThread().getJavaThreadId()))
+            .filter(e -> e.getClass("parkedClass") != null
+                && e.getClass("parkedClass").getName().contains("ReentrantLock"))
+            .count();
+      } finally {
+        java.nio.file.Files.deleteIfExists(file);
+      }
+    }
+    assertThat(tool.calls()).isEqualTo(calls);
+    assertThat(lockParks).as("parks on a ReentrantLock during the calls").isZero();
+  }
 }
