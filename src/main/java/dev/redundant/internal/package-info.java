@@ -19,6 +19,10 @@
  *     before the call's outcome is handed out. It sees a call only through
  *     {@link dev.redundant.internal.loop.LoopCall}, which {@code Race} implements. Start there to change
  *     what the policy learns or spends.</li>
+ * <li>{@link dev.redundant.internal.ReplicaRouter} (policies that route over {@code Replicas}) chooses each
+ *     attempt's replica when it is published, never one the call tried unless all were, and learns from
+ *     each attempt's one end (its state CAS, {@code finish} or {@code cancel}). Start here to change
+ *     routing.</li>
  * <li>{@link dev.redundant.internal.Decision} encodes what a call's {@code result} holds and builds what
  *     the caller gets from it (the value, a {@code HedgeResult}, an exception with every report). Start
  *     here to change what a caller sees.</li>
