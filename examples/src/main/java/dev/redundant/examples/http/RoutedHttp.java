@@ -1,8 +1,6 @@
 package dev.redundant.examples.http;
 
-import dev.redundant.AdaptiveDelay;
 import dev.redundant.Hedge;
-import dev.redundant.HedgeBudget;
 import dev.redundant.Replicas;
 import dev.redundant.examples.support.LoadOptions;
 import java.net.URI;
@@ -13,7 +11,7 @@ import java.util.stream.IntStream;
 
 /**
  * Hedged HTTP routed across replicas: three WireMock replicas on 127.0.0.1, the third degraded (its fast
- * answers 5x slower), called by the same adaptive hedging policy twice: routed blind, attempt {@code i} to
+ * answers 5x slower), called by the same hedging policy twice: routed blind, attempt {@code i} to
  * replica {@code (primary + i) mod 3} with the primary drawn per call, as users write it by hand, then
  * with {@code replicas(Replicas.of(uris))}, the
  * library choosing each attempt's replica. Prints success, latency and requests per call, and how many
@@ -33,13 +31,13 @@ public final class RoutedHttp {
   }
 
   /**
-   * The policy of both runs: adaptive (hedge the slowest 15%, as for the seed tool), a budget of 2L hedges
-   * per success, at most 5 attempts, the example's classification; with {@code replicas} non-null, routed.
+   * The policy of both runs: {@link HedgedHttp}'s (at most 5 attempts, a hedge after 1 s of the tool's time,
+   * the next attempt at once on a failure, its classification); with {@code replicas} non-null, routed.
+   * A fixed delay, so that both runs hedge by the same rule and differ only in where attempts go.
    */
-  static Hedge<HttpResponse<String>> policy(Replicas<URI> replicas) {
-    return HedgedHttp.classified(Hedge.<HttpResponse<String>>builder().maxAttempts(5)
-        .adaptiveDelay(AdaptiveDelay.targetExtraLoad(0.15))
-        .budget(HedgeBudget.builder().hedgesPerSuccess(0.3).build())
+  static Hedge<HttpResponse<String>> policy(double timeScale, Replicas<URI> replicas) {
+    Duration delay = Duration.ofNanos(Math.round(1e9 * timeScale));
+    return HedgedHttp.classified(Hedge.<HttpResponse<String>>builder().maxAttempts(5).delay(delay)
         .replicas(replicas)).build();
   }
 
@@ -63,8 +61,8 @@ public final class RoutedHttp {
         System.out.println("|:--|--:|--:|--:|--:|--:|");
         for (boolean routed : new boolean[] {false, true}) {
           Replicas<URI> replicas = routed ? Replicas.of(uris) : null;
-          Hedge<HttpResponse<String>> policy = policy(replicas);
-          // Warm-up on the same policy: its delay is learnt and, routed, its replicas observed.
+          Hedge<HttpResponse<String>> policy = policy(scale, replicas);
+          // Warm-up on the same policy: routed, its replicas are observed.
           HttpLoad.run("warm-up", policy, client, servers, Math.min(options.count(), 300), options.concurrency());
           servers.resetJournal();
           HttpLoad.Result r = HttpLoad.run(routed ? "routed" : "blind", policy, client, servers, options.count(),
