@@ -203,6 +203,22 @@ class ReplicaRoutingTest {
   }
 
   @Test
+  void aRejectedValueCountsAsAFailureOfItsReplicaAndTheFailoverGoesElsewhere() throws Exception {
+    Replicas<String> replicas = Replicas.of("stale", "fresh");
+    Hedge<String> hedge = Hedge.<String>builder().maxAttempts(2).noHedging().replicas(replicas)
+        .rejectIf("stale"::equals).build();
+    for (int i = 0; i < 20; i++) {
+      HedgeResult<String> result = hedge.callForResult(replicas::get); // each replica answers its own name
+      assertThat(result.value()).isEqualTo("fresh");
+      assertThat(replicasOf(result)).doesNotHaveDuplicates();
+    }
+    ReplicaStatistics stale = replicas.statistics().get(0);
+    assertThat(stale.failures()).isEqualTo(stale.attempts()).isPositive();
+    assertThat(stale.wins()).isZero();
+    assertThat(replicas.statistics().get(1).wins()).isEqualTo(20);
+  }
+
+  @Test
   void stagedAttemptsAreRoutedToo() throws Exception {
     Replicas<String> replicas = Replicas.of("a", "b");
     Hedge<String> hedge = Hedge.<String>builder().maxAttempts(2).delay(Duration.ZERO).replicas(replicas).build();
