@@ -14,6 +14,8 @@ import java.time.Duration;
  * attempt has ended.
  */
 public interface Attempt {
+  /** What {@link #replicaIndex()} returns for an attempt of a policy that does not route over replicas. */
+  int NOT_ROUTED = -1;
 
   /**
    * Returns this attempt's position in the call: 0 for the first attempt, then 1, 2, ... in the order the
@@ -53,11 +55,11 @@ public interface Attempt {
    * Returns the index of the replica the library chose for this attempt, when the policy routes over
    * {@linkplain HedgeBuilder#replicas(Replicas) replicas}: {@link Replicas#get(Attempt)} gives the replica.
    *
-   * @return 0 to {@code replicas.size() - 1}, or -1 for a policy that does not route (the default, also
-   *     for implementations of this interface in tests)
+   * @return 0 to {@code replicas.size() - 1}, or {@link #NOT_ROUTED} for a policy that does not route (the
+   *     default, also for implementations of this interface in tests)
    */
   default int replicaIndex() {
-    return -1;
+    return NOT_ROUTED;
   }
 
   /** Why an attempt started. */

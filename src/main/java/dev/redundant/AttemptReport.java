@@ -19,14 +19,14 @@ import org.jspecify.annotations.Nullable;
  *     {@link Outcome#FAILED}, a {@link RejectedResultException} for {@link Outcome#REJECTED}, an
  *     {@link AttemptTimeoutException} for {@link Outcome#TIMED_OUT}; {@code null} for
  *     {@link Outcome#CANCELLED} and {@link Outcome#SUCCEEDED}
- * @param replica the index of the {@linkplain Replicas replica} the attempt was sent to, or -1 for a
- *     policy that does not route ({@link Attempt#replicaIndex()})
+ * @param replica the index of the {@linkplain Replicas replica} the attempt was sent to, or
+ *     {@link Attempt#NOT_ROUTED} for a policy that does not route ({@link Attempt#replicaIndex()})
  */
 public record AttemptReport(int index, Outcome outcome, Duration duration, @Nullable Throwable failure,
     int replica) implements java.io.Serializable {
 
   /**
-   * A report of an attempt that was not routed ({@code replica} -1).
+   * A report of an attempt that was not routed ({@code replica} is {@link Attempt#NOT_ROUTED}).
    *
    * @param index the attempt's index
    * @param outcome how it ended
@@ -34,7 +34,7 @@ public record AttemptReport(int index, Outcome outcome, Duration duration, @Null
    * @param failure what it failed with, as for the canonical constructor
    */
   public AttemptReport(int index, Outcome outcome, Duration duration, @Nullable Throwable failure) {
-    this(index, outcome, duration, failure, -1);
+    this(index, outcome, duration, failure, Attempt.NOT_ROUTED);
   }
 
   /**
@@ -57,8 +57,8 @@ public record AttemptReport(int index, Outcome outcome, Duration duration, @Null
     if (failure != null && outcome == Outcome.SUCCEEDED) {
       throw new IllegalArgumentException("failure must be null for outcome SUCCEEDED");
     }
-    if (replica < -1) {
-      throw new IllegalArgumentException("replica must be >= -1 (-1: not routed), was " + replica);
+    if (replica < Attempt.NOT_ROUTED) {
+      throw new IllegalArgumentException("replica must be >= -1 (Attempt.NOT_ROUTED), was " + replica);
     }
   }
 

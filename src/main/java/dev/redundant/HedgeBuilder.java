@@ -445,7 +445,7 @@ public final class HedgeBuilder<T> {
    * {@link #build()} refuses it.
    *
    * @param replicas the replicas, or {@code null} for none (the default: {@link Attempt#replicaIndex()} is
-   *     -1 and the task routes itself)
+   *     {@link Attempt#NOT_ROUTED} and the task routes itself)
    * @return this builder
    */
   public HedgeBuilder<T> replicas(@Nullable Replicas<?> replicas) {

@@ -149,7 +149,7 @@ public final class Replicas<R> {
    *
    * @param attempt an attempt of a call of a policy that routes over this set
    * @return its replica
-   * @throws IllegalArgumentException if the attempt was not routed ({@code attempt.replicaIndex()} is -1,
+   * @throws IllegalArgumentException if the attempt was not routed ({@link Attempt#NOT_ROUTED},
    *     or beyond this set: a policy routing over another set)
    */
   public R get(Attempt attempt) {

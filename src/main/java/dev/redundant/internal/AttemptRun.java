@@ -61,7 +61,7 @@ final class AttemptRun implements Runnable, Attempt {
   private final int index;
   private final Trigger trigger;
   final long startNanos;
-  /** The replica chosen for this attempt, or -1 for a policy that does not route. */
+  /** The replica chosen for this attempt, or {@link Attempt#NOT_ROUTED}. */
   private final int replica;
 
   private volatile int state;
@@ -243,7 +243,7 @@ final class AttemptRun implements Runnable, Attempt {
     if (!STATE.compareAndSet(this, ACTIVE, FINISHED)) {
       return false;
     }
-    if (replica >= 0) {
+    if (replica != NOT_ROUTED) {
       race.replicaEnded(this, how, how == null ? valueEndNanos : finishNanos);
     }
     return true;
@@ -274,7 +274,7 @@ final class AttemptRun implements Runnable, Attempt {
     } finally {
       state = CANCELLED;
     }
-    if (replica >= 0) {
+    if (replica != NOT_ROUTED) {
       race.replicaEnded(this, as, now);
     }
     CompletionStage<?> s = stage;
@@ -354,6 +354,6 @@ final class AttemptRun implements Runnable, Attempt {
 
   @Override
   public String toString() {
-    return "Attempt[index=" + index + ", trigger=" + trigger + (replica >= 0 ? ", replica=" + replica : "") + "]";
+    return "Attempt[index=" + index + ", trigger=" + trigger + (replica != NOT_ROUTED ? ", replica=" + replica : "") + "]";
   }
 }

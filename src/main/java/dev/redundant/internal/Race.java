@@ -2,6 +2,7 @@ package dev.redundant.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.redundant.Attempt;
 import dev.redundant.Attempt.Trigger;
 import dev.redundant.AttemptReport.Outcome;
 import dev.redundant.AttemptTask;
@@ -396,7 +397,8 @@ public final class Race<T> implements ClockedCall, LoopCall {
   /** Creates attempt {@code index}, tells the listener it started, then publishes it: before anything can end it. */
   private AttemptRun publish(int index, Trigger trigger, long now) {
     ReplicaRouter replicas = config.replicas;
-    AttemptRun run = new AttemptRun(this, index, trigger, now, replicas == null ? -1 : chooseReplica(replicas, now));
+    AttemptRun run = new AttemptRun(this, index, trigger, now,
+        replicas == null ? Attempt.NOT_ROUTED : chooseReplica(replicas, now));
     if (config.waitForLosers) {
       RUNNING.getAndAdd(this, 1);
     }

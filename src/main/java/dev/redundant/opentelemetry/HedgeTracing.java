@@ -361,7 +361,7 @@ public final class HedgeTracing implements HedgeListener {
               .setAttribute(POLICY, policy)
               .setAttribute(ATTEMPT_INDEX, (long) index)
               .setAttribute(ATTEMPT_TRIGGER, tagValue(attempt.trigger()));
-          if (attempt.replicaIndex() >= 0) {
+          if (attempt.replicaIndex() != Attempt.NOT_ROUTED) {
             span.setAttribute(ATTEMPT_REPLICA, (long) attempt.replicaIndex()); // the policy routes over replicas
           }
           created = new AttemptTrace(this, attempt, span.startSpan());
