@@ -8,6 +8,7 @@ import dev.redundant.AttemptReport.Outcome;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
@@ -159,6 +160,15 @@ final class AttemptRun implements Runnable, Attempt {
       return;
     }
     CallerMdc.restore(previousMdc);
+    if (started instanceof CompletableFuture<?> done && done.isDone() && !done.isCancelled()) {
+      // An answer already there (a cache hit): taken as it is, with no dependent stage to allocate.
+      if (done.isCompletedExceptionally()) {
+        stageCompleted(null, done.exceptionNow());
+      } else {
+        stageCompleted(done.resultNow(), null);
+      }
+      return;
+    }
     stage = started;
     if (state != ACTIVE) {
       // Guard against race with cancel(): it ran before the stage was stored, and could not cancel it.
