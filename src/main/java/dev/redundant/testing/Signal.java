@@ -61,7 +61,8 @@ final class Signal {
     Thread me = Thread.currentThread();
     waiters.add(me);
     try {
-      // Guard against a race with changed(), as in await: registered before evaluating.
+      // Guard against a race with changed(): registered before evaluating, so a change after the
+      // evaluation unparks us (or leaves a permit that makes the park return at once).
       while (!done.getAsBoolean()) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
@@ -90,24 +91,16 @@ final class Signal {
    */
   void await(long deadline, Duration timeout, BooleanSupplier done, Supplier<String> awaited,
       Supplier<String> seen) {
-    Thread me = Thread.currentThread();
-    waiters.add(me);
+    boolean held;
     try {
-      // Guard against a race with changed(): registered before evaluating, so a change after the
-      // evaluation unparks us (or leaves a permit that makes the park return at once).
-      while (!done.getAsBoolean()) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new AssertionError("Timed out after " + timeout + " waiting for " + awaited.get()
-              + "; saw " + seen.get());
-        }
-        LockSupport.parkNanos(this, Math.min(left, POLL_NANOS));
-        if (me.isInterrupted()) {
-          throw new AssertionError("Interrupted while waiting for " + awaited.get());
-        }
-      }
-    } finally {
-      waiters.remove(me);
+      held = awaitUntil(deadline, done);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("Interrupted while waiting for " + awaited.get(), e);
+    }
+    if (!held) {
+      throw new AssertionError("Timed out after " + timeout + " waiting for " + awaited.get() + "; saw " + seen.get());
     }
   }
+
 }
