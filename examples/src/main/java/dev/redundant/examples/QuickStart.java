@@ -66,7 +66,7 @@ public final class QuickStart {
     // with delay(...) applies. See "Closed-loop hedging" in the README, and metrics/MetricsExample.
     Hedge<String> closedLoop = Hedge.builder().maxAttempts(5).delay(Duration.ofMillis(10))
         .adaptiveDelay(AdaptiveDelay.targetExtraLoad(0.15))
-        .budget(HedgeBudget.builder().build())
+        .budget(HedgeBudget.builder().hedgesPerSuccess(0.3).build()) // about 2 x L, so that it funds the target
         .build();
     try {
       System.out.println("closed loop: " + closedLoop.call(attempt -> tool.fetch("user-profile")) + " by "
