@@ -3,7 +3,7 @@ package dev.redundant;
 import static java.util.Objects.requireNonNull;
 
 import dev.redundant.internal.Race;
-import dev.redundant.internal.Race.Kind;
+import dev.redundant.internal.TaskKind;
 import dev.redundant.internal.Nanos;
 import dev.redundant.internal.PolicyRuntime;
 import java.time.Duration;
@@ -142,7 +142,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public T call(AttemptTask<? extends T> task) throws InterruptedException {
-    return run(null, requireNonNull(task, "task"), Kind.ATTEMPT_TASK, false);
+    return run(null, requireNonNull(task, "task"), TaskKind.ATTEMPT_TASK, false);
   }
 
   /**
@@ -155,7 +155,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public T call(Callable<? extends T> task) throws InterruptedException {
-    return run(null, requireNonNull(task, "task"), Kind.CALLABLE, false);
+    return run(null, requireNonNull(task, "task"), TaskKind.CALLABLE, false);
   }
 
   /**
@@ -173,7 +173,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public CompletableFuture<T> callAsync(AttemptTask<? extends T> task) {
-    return start(null, requireNonNull(task, "task"), Kind.ATTEMPT_TASK, false);
+    return start(null, requireNonNull(task, "task"), TaskKind.ATTEMPT_TASK, false);
   }
 
   /**
@@ -184,7 +184,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public CompletableFuture<T> callAsync(Callable<? extends T> task) {
-    return start(null, requireNonNull(task, "task"), Kind.CALLABLE, false);
+    return start(null, requireNonNull(task, "task"), TaskKind.CALLABLE, false);
   }
 
   /**
@@ -210,7 +210,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public CompletableFuture<T> callStage(StageTask<? extends T> task) {
-    return start(null, requireNonNull(task, "task"), Kind.STAGE, false);
+    return start(null, requireNonNull(task, "task"), TaskKind.STAGE, false);
   }
 
   /**
@@ -224,7 +224,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if an argument is null; nothing starts
    */
   public CompletableFuture<T> callStage(CallOptions options, StageTask<? extends T> task) {
-    return start(requireNonNull(options, "options"), requireNonNull(task, "task"), Kind.STAGE, false);
+    return start(requireNonNull(options, "options"), requireNonNull(task, "task"), TaskKind.STAGE, false);
   }
 
   /**
@@ -236,7 +236,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public CompletableFuture<HedgeResult<T>> callStageForResult(StageTask<? extends T> task) {
-    return start(null, requireNonNull(task, "task"), Kind.STAGE, true);
+    return start(null, requireNonNull(task, "task"), TaskKind.STAGE, true);
   }
 
   /**
@@ -254,7 +254,7 @@ public final class Hedge<T> {
    *     the policy's ({@link HedgeBuilder#timeSource(TimeSource) timeSource}); nothing starts
    */
   public T call(CallOptions options, AttemptTask<? extends T> task) throws InterruptedException {
-    return run(requireNonNull(options, "options"), requireNonNull(task, "task"), Kind.ATTEMPT_TASK, false);
+    return run(requireNonNull(options, "options"), requireNonNull(task, "task"), TaskKind.ATTEMPT_TASK, false);
   }
 
   /**
@@ -271,7 +271,7 @@ public final class Hedge<T> {
    *     the policy's ({@link HedgeBuilder#timeSource(TimeSource) timeSource}); nothing starts
    */
   public T call(CallOptions options, Callable<? extends T> task) throws InterruptedException {
-    return run(requireNonNull(options, "options"), requireNonNull(task, "task"), Kind.CALLABLE, false);
+    return run(requireNonNull(options, "options"), requireNonNull(task, "task"), TaskKind.CALLABLE, false);
   }
 
   /**
@@ -288,7 +288,7 @@ public final class Hedge<T> {
    *     the policy's ({@link HedgeBuilder#timeSource(TimeSource) timeSource}); nothing starts
    */
   public CompletableFuture<T> callAsync(CallOptions options, AttemptTask<? extends T> task) {
-    return start(requireNonNull(options, "options"), requireNonNull(task, "task"), Kind.ATTEMPT_TASK, false);
+    return start(requireNonNull(options, "options"), requireNonNull(task, "task"), TaskKind.ATTEMPT_TASK, false);
   }
 
   /**
@@ -303,7 +303,7 @@ public final class Hedge<T> {
    *     the policy's ({@link HedgeBuilder#timeSource(TimeSource) timeSource}); nothing starts
    */
   public CompletableFuture<T> callAsync(CallOptions options, Callable<? extends T> task) {
-    return start(requireNonNull(options, "options"), requireNonNull(task, "task"), Kind.CALLABLE, false);
+    return start(requireNonNull(options, "options"), requireNonNull(task, "task"), TaskKind.CALLABLE, false);
   }
 
   /**
@@ -318,7 +318,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public HedgeResult<T> callForResult(AttemptTask<? extends T> task) throws InterruptedException {
-    return run(null, requireNonNull(task, "task"), Kind.ATTEMPT_TASK, true);
+    return run(null, requireNonNull(task, "task"), TaskKind.ATTEMPT_TASK, true);
   }
 
   /**
@@ -332,7 +332,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public HedgeResult<T> callForResult(Callable<? extends T> task) throws InterruptedException {
-    return run(null, requireNonNull(task, "task"), Kind.CALLABLE, true);
+    return run(null, requireNonNull(task, "task"), TaskKind.CALLABLE, true);
   }
 
   /**
@@ -349,7 +349,7 @@ public final class Hedge<T> {
    */
   public HedgeResult<T> callForResult(CallOptions options, AttemptTask<? extends T> task)
       throws InterruptedException {
-    return run(requireNonNull(options, "options"), requireNonNull(task, "task"), Kind.ATTEMPT_TASK, true);
+    return run(requireNonNull(options, "options"), requireNonNull(task, "task"), TaskKind.ATTEMPT_TASK, true);
   }
 
   /**
@@ -365,7 +365,7 @@ public final class Hedge<T> {
    *     the policy's ({@link HedgeBuilder#timeSource(TimeSource) timeSource}); nothing starts
    */
   public HedgeResult<T> callForResult(CallOptions options, Callable<? extends T> task) throws InterruptedException {
-    return run(requireNonNull(options, "options"), requireNonNull(task, "task"), Kind.CALLABLE, true);
+    return run(requireNonNull(options, "options"), requireNonNull(task, "task"), TaskKind.CALLABLE, true);
   }
 
   /**
@@ -376,7 +376,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public CompletableFuture<HedgeResult<T>> callForResultAsync(AttemptTask<? extends T> task) {
-    return start(null, requireNonNull(task, "task"), Kind.ATTEMPT_TASK, true);
+    return start(null, requireNonNull(task, "task"), TaskKind.ATTEMPT_TASK, true);
   }
 
   /**
@@ -387,7 +387,7 @@ public final class Hedge<T> {
    * @throws NullPointerException if {@code task} is null; nothing starts
    */
   public CompletableFuture<HedgeResult<T>> callForResultAsync(Callable<? extends T> task) {
-    return start(null, requireNonNull(task, "task"), Kind.CALLABLE, true);
+    return start(null, requireNonNull(task, "task"), TaskKind.CALLABLE, true);
   }
 
   /**
@@ -402,7 +402,7 @@ public final class Hedge<T> {
    *     the policy's ({@link HedgeBuilder#timeSource(TimeSource) timeSource}); nothing starts
    */
   public CompletableFuture<HedgeResult<T>> callForResultAsync(CallOptions options, AttemptTask<? extends T> task) {
-    return start(requireNonNull(options, "options"), requireNonNull(task, "task"), Kind.ATTEMPT_TASK, true);
+    return start(requireNonNull(options, "options"), requireNonNull(task, "task"), TaskKind.ATTEMPT_TASK, true);
   }
 
   /**
@@ -417,7 +417,7 @@ public final class Hedge<T> {
    *     the policy's ({@link HedgeBuilder#timeSource(TimeSource) timeSource}); nothing starts
    */
   public CompletableFuture<HedgeResult<T>> callForResultAsync(CallOptions options, Callable<? extends T> task) {
-    return start(requireNonNull(options, "options"), requireNonNull(task, "task"), Kind.CALLABLE, true);
+    return start(requireNonNull(options, "options"), requireNonNull(task, "task"), TaskKind.CALLABLE, true);
   }
 
   /**
@@ -435,7 +435,7 @@ public final class Hedge<T> {
   /** A synchronous call with optional settings; {@code options} null: the policy's. */
   // R is T, or HedgeResult<T> when withResult: one cast, checked by the callers
   @SuppressWarnings("TypeParameterUnusedInFormals")
-  private <R> R run(@Nullable CallOptions options, Object task, Kind kind, boolean withResult)
+  private <R> R run(@Nullable CallOptions options, Object task, TaskKind kind, boolean withResult)
       throws InterruptedException {
     long limit = limitOf(options);
     if (limit == 0) {
@@ -445,7 +445,7 @@ public final class Hedge<T> {
   }
 
   /** An asynchronous call with optional settings; {@code options} null: the policy's. */
-  private <R> CompletableFuture<R> start(@Nullable CallOptions options, Object task, Kind kind,
+  private <R> CompletableFuture<R> start(@Nullable CallOptions options, Object task, TaskKind kind,
       boolean withResult) {
     long limit = limitOf(options);
     if (limit == 0) {

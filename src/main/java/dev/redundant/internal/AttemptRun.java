@@ -254,9 +254,14 @@ final class AttemptRun implements Runnable, Attempt {
       return false;
     }
     if (replica != NOT_ROUTED) {
-      race.replicaEnded(this, how, how == null ? valueEndNanos : finishNanos);
+      replicaEnded(how, how == null ? valueEndNanos : finishNanos);
     }
     return true;
+  }
+
+  /** This routed attempt ended, once, on the thread that ended it: its replica learns how. */
+  private void replicaEnded(@Nullable Outcome how, long endNanos) {
+    requireNonNull(race.config().replicas, "replicas").ended(replica, how, Nanos.since(endNanos, startNanos), endNanos);
   }
 
   /**
@@ -285,7 +290,7 @@ final class AttemptRun implements Runnable, Attempt {
       state = CANCELLED;
     }
     if (replica != NOT_ROUTED) {
-      race.replicaEnded(this, as, now);
+      replicaEnded(as, now);
     }
     CompletionStage<?> s = stage;
     if (s != null) {

@@ -5,11 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.redundant.Attempt;
 import dev.redundant.Attempt.Trigger;
 import dev.redundant.AttemptReport.Outcome;
-import dev.redundant.AttemptTask;
 import dev.redundant.HedgeListener.SkippedAttempt;
 import dev.redundant.HedgeResult;
 import dev.redundant.RejectedResultException;
-import dev.redundant.StageTask;
 import dev.redundant.internal.loop.ClosedLoop;
 import dev.redundant.internal.loop.LoopCall;
 import java.lang.invoke.MethodHandles;
@@ -17,7 +15,6 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.LockSupport;
@@ -66,9 +63,8 @@ import org.slf4j.MDC;
  * <li>{@code running} (waitForLosers only) and {@code released}: the decider writes {@code released}
  *     then reads {@code running}; the last loser writes {@code running} then reads {@code released}, so
  *     one of them delivers.</li>
- * <li>{@code pendingEvents}: launches and attempt reports in flight, plus {@code FINISH} and
- *     {@code EMITTED} (with a listener only): {@code onCallFinished} comes after every other event of the
- *     call; see {@link EventRelay}.</li>
+ * <li>With a listener, {@link CallEvents} counts launches and attempt reports in flight
+ *     ({@link #pending}): {@code onCallFinished} comes after every other event of the call.</li>
  * </ul>
  *
  * <p>Nothing here blocks inside {@code synchronized}.
@@ -81,16 +77,12 @@ public final class Race<T> implements ClockedCall, LoopCall {
   public static final long POLICY_LIMIT = -1;
   /** What {@link #reserve} returns when no attempt may start. */
   private static final int NONE = -1;
-  /** {@code winnerIndex} until the decider writes it (then a winner's index, or {@code -1 - CallEnd.ordinal()}). */
-  static final int NO_WINNER = -1;
 
   private static final VarHandle RESULT;
   private static final VarHandle STARTED;
   private static final VarHandle FAILED;
   private static final VarHandle RUNNING;
   private static final VarHandle FIRST_RECORDED;
-  private static final VarHandle PENDING_EVENTS;
-  private static final VarHandle WATCHER_STARTED;
   private static final VarHandle TRIED_REPLICAS;
   private static final VarHandle RUNS = MethodHandles.arrayElementVarHandle(AttemptRun[].class);
 
@@ -102,8 +94,6 @@ public final class Race<T> implements ClockedCall, LoopCall {
       FAILED = lookup.findVarHandle(Race.class, "failed", int.class);
       RUNNING = lookup.findVarHandle(Race.class, "running", int.class);
       FIRST_RECORDED = lookup.findVarHandle(Race.class, "firstRecorded", boolean.class);
-      PENDING_EVENTS = lookup.findVarHandle(Race.class, "pendingEvents", int.class);
-      WATCHER_STARTED = lookup.findVarHandle(Race.class, "watcherStarted", boolean.class);
       TRIED_REPLICAS = lookup.findVarHandle(Race.class, "triedReplicas", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
@@ -113,8 +103,10 @@ public final class Race<T> implements ClockedCall, LoopCall {
   private final PolicyRuntime config;
   /** The task: an {@link AttemptTask}, a {@link Callable} or a {@link StageTask}, as {@code kind} says. */
   private final Object task;
-  private final Kind kind;
+  private final TaskKind kind;
   private final @Nullable RaceFuture<T> future;
+  /** The call's listener events, or null: the policy has no listener. */
+  private final @Nullable CallEvents events;
   private final @Nullable Map<String, String> mdc;
   private final AttemptRun[] runs;
   private final long startNanos;
@@ -141,46 +133,18 @@ public final class Race<T> implements ClockedCall, LoopCall {
   private volatile int failed;
   /** Attempts whose run has not returned yet; counted only for waitForLosers. */
   private volatile int running;
-  /**
-   * Launches and attempt reports in flight, plus {@link EventRelay}'s FINISH and EMITTED bits; only with a
-   * listener. Read and written through {@link #eventsPending} and {@link #markFinishedEmitted}.
-   */
-  @SuppressWarnings("UnusedVariable") // read and written through PENDING_EVENTS
-  private volatile int pendingEvents;
-  /** The winner's index for onCallFinished, or -1 - CallEnd.ordinal(): written by {@link EventRelay#callFinished} before FINISH. */
-  int winnerIndex = NO_WINNER;
   /** The replicas the call's attempts were sent to, bit {@code i} for replica {@code i} (routing only). */
   private volatile long triedReplicas;
   /** Start time of the latest attempt: the next hedge delay counts from it. */
   private volatile long lastStartNanos;
   /** The thread to unpark when the call ends (the caller, or an asynchronous call's watcher), or null. */
   private volatile @Nullable Thread waiter;
-  /** Whether an asynchronous call's watcher was started: once, by {@link #startWatcher}. */
-  @SuppressWarnings("UnusedVariable") // read and written through WATCHER_STARTED
-  private volatile boolean watcherStarted;
-  /**
-   * An asynchronous call's watcher, created by the caller when the policy has a listener (see
-   * {@link #callAsync}), else null: {@link #startWatcher} creates it. Written before the call starts.
-   */
-  private @Nullable Thread unstartedWatcher;
-  /** The shared timer's entry that starts this asynchronous call's watcher, or null. */
-  private volatile WatcherTimer.@Nullable Entry watcherTimer;
   /** Set once a hedge was denied or skipped: the call starts no more hedges (failovers may still start). */
   private volatile boolean noMoreHedges;
   /** Why the latest failover was refused ({@code NO_BUDGET} or {@code NO_TIME}), or null. */
   private volatile @Nullable CallEnd failoverRefused;
 
-  /** What a call's task is. */
-  public enum Kind {
-    /** An {@link AttemptTask}: a blocking attempt on a thread of the executor. */
-    ATTEMPT_TASK,
-    /** A {@link Callable}: as {@code ATTEMPT_TASK}, without the {@link dev.redundant.Attempt}. */
-    CALLABLE,
-    /** A {@link StageTask}: an attempt that returns a stage, invoked on the thread that starts it. */
-    STAGE
-  }
-
-  private Race(PolicyRuntime config, Object task, Kind kind, @Nullable RaceFuture<T> future, long limitNanos,
+  private Race(PolicyRuntime config, Object task, TaskKind kind, @Nullable RaceFuture<T> future, long limitNanos,
       boolean withResult) {
     this.config = config;
     this.task = task;
@@ -191,6 +155,7 @@ public final class Race<T> implements ClockedCall, LoopCall {
     this.timeoutNanos = limitNanos == POLICY_LIMIT ? config.timeoutNanos : limitNanos;
     this.watchesClock = config.watchesClock || timeoutNanos != Nanos.NEVER;
     this.withResult = withResult;
+    this.events = config.events == null ? null : new CallEvents(config.events, this);
     this.startNanos = config.clock.read(); // a throwing clock fails the call before anything starts
   }
 
@@ -210,7 +175,7 @@ public final class Race<T> implements ClockedCall, LoopCall {
    */
   // T is the value, or HedgeResult when withResult: one cast, checked by the callers
   @SuppressWarnings("TypeParameterUnusedInFormals")
-  public static <T> T call(PolicyRuntime config, Object task, Kind kind, long limitNanos, boolean withResult)
+  public static <T> T call(PolicyRuntime config, Object task, TaskKind kind, long limitNanos, boolean withResult)
       throws InterruptedException {
     if (Thread.interrupted()) {
       throw new InterruptedException();
@@ -227,72 +192,23 @@ public final class Race<T> implements ClockedCall, LoopCall {
    * @param config the policy
    * @param task the task, of any kind
    * @param kind what the task is
-   * @param limitNanos as for {@link #call(PolicyRuntime, Object, Kind, long, boolean)}
+   * @param limitNanos as for {@link #call(PolicyRuntime, Object, TaskKind, long, boolean)}
    * @param withResult whether the future completes with a {@link HedgeResult} instead of the bare value
    * @return a future that cancels the call's attempts when cancelled or completed by its holder
    */
-  public static <T> CompletableFuture<T> callAsync(PolicyRuntime config, Object task, Kind kind, long limitNanos,
+  public static <T> CompletableFuture<T> callAsync(PolicyRuntime config, Object task, TaskKind kind, long limitNanos,
       boolean withResult) {
     RaceFuture<T> future = new RaceFuture<>();
     Race<T> race = new Race<>(config, task, kind, future, limitNanos, withResult);
     future.race = race;
     if (race.watchesClock && config.events != null) {
-      // Created here, started when due: a listener may rely on what the watcher's thread inherits from
-      // the caller's (inheritable thread-locals, as HedgeTracing does) in the events it sends.
-      race.unstartedWatcher = Thread.ofVirtual().unstarted(race::watchClock);
+      future.createWatcher();
     }
     race.begin();
     if (race.watchesClock && race.result == null) {
-      race.watchWhenDue();
+      future.watchWhenDue();
     }
     return future;
-  }
-
-  /**
-   * Has an asynchronous call's clock watched: on the system clock, the shared {@link WatcherTimer} starts
-   * the watcher when the first event is due (never, for a call decided before: the decider cancels the
-   * timer); on any other clock (a test's manual one, which only a parked thread can wait on) at once.
-   * With no event to wait for, a failover's start starts it ({@link #start}).
-   */
-  private void watchWhenDue() {
-    if (!config.clock.isSystem()) {
-      startWatcher();
-      return;
-    }
-    long now = now();
-    long wait = config.clock.untilNextEvent(this, now);
-    if (wait == 0) {
-      startWatcher();
-    } else if (wait != Nanos.NEVER) {
-      WatcherTimer.Entry timer;
-      try {
-        timer = WatcherTimer.schedule(this, now + wait); // may wrap: the timer compares differences
-      } catch (Throwable t) {
-        startWatcher(); // the timer refused (out of memory): watch from a thread now, as before
-        return;
-      }
-      watcherTimer = timer;
-      // Guard against race with release(): it sets released, then cancels the timer it reads; this sets
-      // the timer, then reads released (both volatile), so a decided call's timer is always cancelled.
-      if (released) {
-        timer.cancel();
-      }
-    }
-  }
-
-  /** Starts the clock watcher of an asynchronous call, once; not at all for a call decided already. */
-  void startWatcher() {
-    if (!WATCHER_STARTED.compareAndSet(this, false, true)) {
-      return;
-    }
-    Thread created = unstartedWatcher;
-    Thread watcher = created != null ? created : Thread.ofVirtual().unstarted(this::watchClock);
-    waiter = watcher;
-    // Guard against race with deliver(): a decision after this check unparks the watcher set above, or
-    // precedes its start; either way it sees the decision before it parks (CallClock.watch).
-    if (result == null) {
-      watcher.start();
-    }
   }
 
   // ---------------------------------------------------------------- starting attempts
@@ -427,10 +343,10 @@ public final class Race<T> implements ClockedCall, LoopCall {
       if (w != null) {
         LockSupport.unpark(w);
       } else if (future != null) {
-        startWatcher();
+        future.startWatcher();
       }
     }
-    if (kind == Kind.STAGE) {
+    if (kind == TaskKind.STAGE) {
       run.run(); // starts the request here and returns: the stage reports its outcome
       return;
     }
@@ -461,14 +377,6 @@ public final class Race<T> implements ClockedCall, LoopCall {
     }
   }
 
-  /** A routed attempt ended, once, on the thread that ended it: its replica learns how. */
-  void replicaEnded(AttemptRun run, @Nullable Outcome how, long endNanos) {
-    ReplicaRouter replicas = config.replicas;
-    if (replicas != null) {
-      replicas.ended(run.replicaIndex(), how, Nanos.since(endNanos, run.startNanos), endNanos);
-    }
-  }
-
   /** Ends an attempt that was published after the call was decided: it never runs. */
   private void dropLaunch(AttemptRun run, long now) {
     if (run.cancel(Outcome.CANCELLED, null, now) && config.events != null) {
@@ -477,46 +385,33 @@ public final class Race<T> implements ClockedCall, LoopCall {
     runEnded();
   }
 
-  /** Counts launches and reports in flight (listener only): onCallFinished waits for them; see {@link EventRelay}. */
+  /** Counts launches and reports in flight (listener only): onCallFinished waits for them; see {@link CallEvents}. */
   private void pending(int delta) {
-    if (config.events != null) {
-      config.events.pending(this, delta);
+    if (events != null) {
+      events.pending(delta);
     }
-  }
-
-  /**
-   * Adds {@code delta} to {@code pendingEvents} ({@link EventRelay}'s protocol).
-   *
-   * @return the new value
-   */
-  int eventsPending(int delta) {
-    return (int) PENDING_EVENTS.getAndAdd(this, delta) + delta;
-  }
-
-  /** Sets {@code emitted} in {@code pendingEvents} if it is exactly {@code finish}: true for one caller. */
-  boolean markFinishedEmitted(int finish, int emitted) {
-    return PENDING_EVENTS.compareAndSet(this, finish, finish | emitted);
   }
 
   // ---------------------------------------------------------------- attempt outcomes
 
-  Object invoke(AttemptRun run) throws Exception {
-    return kind == Kind.ATTEMPT_TASK ? ((AttemptTask<?>) task).call(run) : ((Callable<?>) task).call();
+  /** Runs a blocking attempt's task. */
+  @Nullable Object invoke(AttemptRun run) throws Exception {
+    return kind.call(task, run);
   }
 
   /** Starts a staged attempt: its task's stage, or null if the task returned none. */
   @Nullable CompletionStage<?> invokeStage(AttemptRun run) throws Exception {
-    return ((StageTask<?>) task).start(run);
+    return TaskKind.start(task, run);
   }
 
   /** Whether the attempts return a stage: each runs on the thread that starts it, and none is interrupted. */
   boolean isStaged() {
-    return kind == Kind.STAGE;
+    return kind == TaskKind.STAGE;
   }
 
   /**
    * An attempt's task returned {@code value}; the attempt is still active. It wins unless rejected or
-   * beaten. Its report is counted as an event in flight ({@code pendingEvents}): the call's
+   * beaten. Its report is counted as an event in flight ({@link #pending}): the call's
    * {@code onCallFinished} waits for whatever this attempt tells the listener.
    */
   void attemptReturned(AttemptRun run, @Nullable Object value) {
@@ -558,9 +453,9 @@ public final class Race<T> implements ClockedCall, LoopCall {
     attemptEnded(run, null, endNanos);
     config.closedLoop.callEnded(this, run.trigger());
     release();
-    if (config.events != null) {
+    if (config.events != null && events != null) {
       config.events.succeeded(run, run.since(endNanos));
-      config.events.callFinished(this, run.index());
+      events.callFinished(run.index());
     }
   }
 
@@ -727,8 +622,8 @@ public final class Race<T> implements ClockedCall, LoopCall {
     result = outcome;
     config.closedLoop.callEnded(this, null);
     release();
-    if (config.events != null) {
-      config.events.callFinished(this, how);
+    if (events != null) {
+      events.callFinished(how);
     }
     return true;
   }
@@ -741,9 +636,8 @@ public final class Race<T> implements ClockedCall, LoopCall {
   /** The decider's bookkeeping is done: hands the outcome out. */
   private void release() {
     released = true;
-    WatcherTimer.Entry timer = watcherTimer;
-    if (timer != null) {
-      timer.cancel(); // the watcher is not needed: the timer drops the entry and forgets this call
+    if (future != null) {
+      future.cancelTimer();
     }
     deliver();
   }
@@ -824,15 +718,14 @@ public final class Race<T> implements ClockedCall, LoopCall {
     return Decision.valueOf(this, requireNonNull(result, "result"));
   }
 
-  /** The clock watcher of an asynchronous call with delays or timeouts. */
-  private void watchClock() {
-    CallerMdc.install(config.copyMdc, mdc); // for listener events it sends; the thread ends with the call
-    config.clock.watch(this);
-  }
-
   @Override
   public boolean isDecided() {
     return result != null;
+  }
+
+  /** The watcher of an asynchronous call: the thread to unpark when the call ends. */
+  void wakeWhenEnded(Thread watcher) {
+    waiter = watcher;
   }
 
   /** Whether the outcome was handed out: the call is decided and its bookkeeping done. */

@@ -1,5 +1,7 @@
 package dev.redundant.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -8,19 +10,27 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The future of an asynchronous call. Cancelling it, or completing it from outside (including
+ * The future of an asynchronous call, and the call's clock watcher. Cancelling it, or completing it from outside (including
  * {@link #orTimeout}, {@link #completeAsync}, {@code obtrude...}), ends the call and interrupts every
  * attempt still running; plain {@link CompletableFuture#cancel(boolean)} would interrupt nothing. The engine
  * completes it only after the losers were interrupted, so a dependent stage finds them interrupted.
  *
+ * <p><b>The clock watcher.</b> A call with hedges or timeouts needs a thread to wait on its clock: on the
+ * system clock, the shared {@link WatcherTimer} starts it when the call's first event is due (never, for a
+ * call decided before, whose decider cancels the timer); on any other clock (a test's manual one, which
+ * only a parked thread can wait on) it starts at once. It ends with the call.
+ *
  * <p><b>Thread safety:</b> as {@link CompletableFuture}.
  */
 final class RaceFuture<T> extends CompletableFuture<T> {
-  private static final java.lang.invoke.VarHandle SETTLED;
+  private static final VarHandle SETTLED;
+  private static final VarHandle WATCHER_STARTED;
 
   static {
     try {
-      SETTLED = java.lang.invoke.MethodHandles.lookup().findVarHandle(RaceFuture.class, "settled", boolean.class);
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      SETTLED = lookup.findVarHandle(RaceFuture.class, "settled", boolean.class);
+      WATCHER_STARTED = lookup.findVarHandle(RaceFuture.class, "watcherStarted", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -31,6 +41,13 @@ final class RaceFuture<T> extends CompletableFuture<T> {
   Race<T> race;
   /** Whether the outcome of a call that waits for losers was handed to this future. */
   private volatile boolean settled;
+  /** Whether the clock watcher was started: once, by {@link #startWatcher}. */
+  @SuppressWarnings("UnusedVariable") // read and written through WATCHER_STARTED
+  private volatile boolean watcherStarted;
+  /** The watcher if {@link #createWatcher} made it (before the call starts), else null. */
+  private @Nullable Thread unstartedWatcher;
+  /** The shared timer's entry that starts the watcher, or null. */
+  private volatile WatcherTimer.@Nullable Entry timerEntry;
 
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
@@ -78,6 +95,74 @@ final class RaceFuture<T> extends CompletableFuture<T> {
       }
     });
     return this;
+  }
+
+  /**
+   * Creates the watcher on the calling thread, to start when due: a listener may rely on what the watcher
+   * inherits from the caller's thread (inheritable thread-locals, as HedgeTracing's) in the events it sends.
+   */
+  void createWatcher() {
+    unstartedWatcher = Thread.ofVirtual().unstarted(this::watchClock);
+  }
+
+  /**
+   * Has the call's clock watched: by the shared timer until its first event is due, on the system clock;
+   * else by a watcher started at once. With no event to wait for, a failover's start starts it.
+   */
+  void watchWhenDue() {
+    CallClock clock = race.config().clock;
+    if (!clock.isSystem()) {
+      startWatcher();
+      return;
+    }
+    long now = race.now();
+    long wait = clock.untilNextEvent(race, now);
+    if (wait == 0) {
+      startWatcher();
+    } else if (wait != Nanos.NEVER) {
+      WatcherTimer.Entry entry;
+      try {
+        entry = WatcherTimer.schedule(this, now + wait); // may wrap: the timer compares differences
+      } catch (Throwable t) {
+        startWatcher(); // the timer refused (out of memory): watch from a thread now
+        return;
+      }
+      timerEntry = entry;
+      // Guard against race with the decider: it sets released, then cancels the entry it reads
+      // (cancelTimer); this sets the entry, then reads released (both volatile), so a decided call's
+      // entry is always cancelled.
+      if (race.isReleased()) {
+        entry.cancel();
+      }
+    }
+  }
+
+  /** Starts the clock watcher, once; not at all for a call decided already. */
+  void startWatcher() {
+    if (!WATCHER_STARTED.compareAndSet(this, false, true)) {
+      return;
+    }
+    Thread created = unstartedWatcher;
+    Thread watcher = created != null ? created : Thread.ofVirtual().unstarted(this::watchClock);
+    race.wakeWhenEnded(watcher);
+    // Guard against race with the decider's delivery: a decision after this check unparks the watcher set
+    // above, or precedes its start; either way it sees the decision before it parks (CallClock.watch).
+    if (!race.isDecided()) {
+      watcher.start();
+    }
+  }
+
+  /** The call was decided and released: the timer need not start the watcher, and forgets the call. */
+  void cancelTimer() {
+    WatcherTimer.Entry entry = timerEntry;
+    if (entry != null) {
+      entry.cancel();
+    }
+  }
+
+  private void watchClock() {
+    CallerMdc.install(race.copyMdc(), race.callerMdc()); // for listener events it sends; the thread ends with the call
+    race.config().clock.watch(race);
   }
 
   /** Completes this future with the call's decided outcome. */

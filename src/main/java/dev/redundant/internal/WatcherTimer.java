@@ -33,10 +33,10 @@ final class WatcherTimer {
   static final class Entry {
     final long dueNanos;
     /** The call whose watcher to start; null once it was decided. */
-    private volatile @Nullable Race<?> call;
+    private volatile @Nullable RaceFuture<?> call;
     @Nullable Entry next;
 
-    Entry(long dueNanos, Race<?> call) {
+    Entry(long dueNanos, RaceFuture<?> call) {
       this.dueNanos = dueNanos;
       this.call = call;
     }
@@ -62,7 +62,7 @@ final class WatcherTimer {
    *
    * @return its entry, to cancel
    */
-  static Entry schedule(Race<?> call, long dueNanos) {
+  static Entry schedule(RaceFuture<?> call, long dueNanos) {
     Entry entry = new Entry(dueNanos, call);
     Entry head;
     do {
@@ -95,7 +95,7 @@ final class WatcherTimer {
       Entry first;
       while ((first = due.peek()) != null && (first.call == null || first.dueNanos - now <= 0)) {
         due.poll();
-        Race<?> call = first.call;
+        RaceFuture<?> call = first.call;
         if (call != null) {
           try {
             call.startWatcher();

@@ -5,7 +5,9 @@
  * <h2>Overview</h2>
  * A policy ({@code Hedge}) holds a {@link dev.redundant.internal.PolicyRuntime}, its runtime: the settings,
  * and one instance each of the per-policy helpers. A call is one {@link dev.redundant.internal.Race} and
- * its {@link dev.redundant.internal.AttemptRun}s, and nothing else per call. The race launches attempts,
+ * its {@link dev.redundant.internal.AttemptRun}s; an asynchronous call adds its
+ * {@link dev.redundant.internal.RaceFuture} (which also owns the call's clock watcher), a policy with a
+ * listener a {@link dev.redundant.internal.CallEvents}. The race launches attempts,
  * takes their outcomes and decides the call with one compare-and-set; everything else is delegated:
  * <ul>
  * <li>{@link dev.redundant.internal.CallClock} fires hedges and timeouts ({@link
@@ -26,8 +28,9 @@
  * <li>{@link dev.redundant.internal.Decision} encodes what a call's {@code result} holds and builds what
  *     the caller gets from it (the value, a {@code HedgeResult}, an exception with every report). Start
  *     here to change what a caller sees.</li>
- * <li>{@link dev.redundant.internal.EventRelay} (only with a listener) tells the listener, and holds
- *     {@code onCallFinished} back until every other event of the call was sent.</li>
+ * <li>{@link dev.redundant.internal.EventRelay} (only with a listener) tells the listener;
+ *     {@link dev.redundant.internal.CallEvents}, one per call, holds {@code onCallFinished} back until
+ *     every other event of the call was sent.</li>
  * <li>{@link dev.redundant.internal.AttemptRun} runs one attempt: the task, then its classification,
  *     with the caller's MDC; {@link dev.redundant.internal.SpinAdvisor} decides whether a caller spins
  *     before it parks.</li>

@@ -30,7 +30,7 @@ class AttemptRunTest {
       taskRuns.incrementAndGet();
       return task.call(attempt);
     };
-    return Race.callAsync(config, counted, Race.Kind.ATTEMPT_TASK, Race.POLICY_LIMIT, false);
+    return Race.callAsync(config, counted, TaskKind.ATTEMPT_TASK, Race.POLICY_LIMIT, false);
   }
 
   private AttemptRun attempt() {
