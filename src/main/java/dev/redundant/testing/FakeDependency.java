@@ -351,7 +351,8 @@ public final class FakeDependency<T> {
     return "FakeDependency[" + mode + ", calls=" + size() + "]";
   }
 
-  private Reply<? extends T> replyFor(long index) {
+  /** The reply call {@code index} performs (or would): a pure function of the settings and the seed. */
+  Reply<? extends T> replyFor(long index) {
     if (!rated.isEmpty()) {
       double roll = SeededDraws.unit(seed, index, 1);
       for (int i = 0; i < cumulativeRates.length - 1; i++) {
@@ -398,8 +399,19 @@ public final class FakeDependency<T> {
     return ended;
   }
 
-  private int size() {
+  /** The number of calls started so far: the index of the next call. */
+  int size() {
     return started.get();
+  }
+
+  /**
+   * Waits until at least {@code count} calls have started or the system clock reaches {@code deadlineNanos}.
+   *
+   * @return whether {@code count} calls have started
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
+  boolean awaitStarted(long count, long deadlineNanos) throws InterruptedException {
+    return signal.awaitUntil(deadlineNanos, () -> size() >= count);
   }
 
   private int count(Predicate<CallRecord<T>> which) {

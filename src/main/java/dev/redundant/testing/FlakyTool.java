@@ -4,6 +4,7 @@ import dev.redundant.TimeSource;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -59,6 +60,11 @@ import org.jspecify.annotations.Nullable;
  * {@code Thread.sleep} leaves it. Only a step made with {@link Step#ignoringInterrupts()} finishes its
  * wait regardless.
  *
+ * <p><b>One engine.</b> A tool is a {@link FakeDependency} whose replies are the steps (or the random
+ * model's three kinds) turned into {@link Reply Replies}: a step is a name for a reply, with the tool's
+ * latency ranges and time scale. Waiting, interrupts and determinism are the fake's; like a fake, a tool
+ * keeps a small record of every call it made (about 200 bytes each), so build a new one per run.
+ *
  * <p><b>Thread safety.</b> A tool is immutable in its configuration and safe to call from any number
  * of platform or virtual threads at once; its counters are updated atomically. A call takes no lock of
  * the kit's (what would look "parked" to a test waiting for the code under test to park), and never
@@ -77,17 +83,16 @@ public final class FlakyTool {
   private final long slowMinNanos;
   private final long slowMaxNanos;
   private final double timeScale;
-  private final TimeSource timeSource;
   private final List<Step> script; // empty: follow the random model
+  /** Performs every call: its replies are the script's steps, or the random model's three kinds. */
+  private final FakeDependency<Long> fake;
+  /** The step each of the fake's replies performs (by identity): what {@link #slowCalls()} and {@link #outcomeOf} tell. */
+  private final IdentityHashMap<Reply<? extends Long>, Step> steps = new IdentityHashMap<>();
 
-  private final AtomicLong calls = new AtomicLong();
   private final LongAdder failures = new LongAdder();
-  private final LongAdder slowCalls = new LongAdder();
   private final LongAdder interrupted = new LongAdder();
   private final LongAdder succeeded = new LongAdder();
   private final AtomicLong inFlight = new AtomicLong();
-  /** Wakes {@link #awaitCalls} when a call starts; lock-free, so a call never blocks on the kit. */
-  private final Signal callStarted = new Signal();
 
   private FlakyTool(Builder b) {
     this.seed = b.seed != null ? b.seed : ThreadLocalRandom.current().nextLong();
@@ -98,8 +103,24 @@ public final class FlakyTool {
     this.slowMinNanos = b.slowMin.toNanos();
     this.slowMaxNanos = b.slowMax.toNanos();
     this.timeScale = b.timeScale;
-    this.timeSource = b.timeSource;
     this.script = b.script;
+    FakeDependency.Builder<Long> fake = FakeDependency.<Long>builder().timeSource(b.timeSource).seed(seed);
+    if (script.isEmpty()) {
+      fake.rate(failureRate, replyOf(Step.FAIL))
+          .rate(slowRate, replyOf(Step.SLOW))
+          .rate(Math.max(0, 1 - failureRate - slowRate), replyOf(Step.FAST));
+    } else {
+      List<Reply<Long>> replies = script.stream().map(this::replyOf).toList();
+      fake.script(replies).otherwise(replies.get(replies.size() - 1));
+    }
+    this.fake = fake.build();
+  }
+
+  /** The reply that performs {@code step} with this tool's latency ranges and time scale. */
+  private Reply<Long> replyOf(Step step) {
+    Reply<Long> reply = step.reply(this);
+    steps.put(reply, step);
+    return reply;
   }
 
   /**
@@ -148,25 +169,21 @@ public final class FlakyTool {
    */
   public String fetch(String query) throws IOException, InterruptedException {
     Objects.requireNonNull(query, "query");
-    long startNanos = timeSource.nanoTime();
-    long call = start();
+    inFlight.incrementAndGet();
     try {
-      Step step = stepOf(call);
-      if (step.wait == Wait.SLOW) {
-        slowCalls.increment();
-      }
-      try {
-        step.await(timeSource, startNanos, scaledLatencyNanos(step, call));
-      } catch (InterruptedException e) {
-        interrupted.increment();
-        throw e;
-      }
-      if (step.fails) {
-        failures.increment();
-        throw new ConnectException(FAILURE_MESSAGE);
-      }
+      long call = fake.call();
       succeeded.increment();
       return "Data for '" + query + "' from call " + call;
+    } catch (ConnectException e) {
+      failures.increment();
+      throw e;
+    } catch (InterruptedException e) {
+      interrupted.increment();
+      throw e;
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("a step threw what no step throws", e); // cannot happen
     } finally {
       inFlight.decrementAndGet();
     }
@@ -188,12 +205,13 @@ public final class FlakyTool {
     if (!script.isEmpty()) {
       throw new IllegalStateException("a scripted tool follows its script, not the random model");
     }
+    Reply<? extends Long> reply = fake.replyFor(callIndex);
     Step step = stepOf(callIndex);
     Kind kind = step.fails ? Kind.FAILURE : step.wait == Wait.SLOW ? Kind.SLOW : Kind.FAST;
-    return new Outcome(
-        kind,
-        Duration.ofNanos(latencyNanos(step, callIndex)),
-        Duration.ofNanos(scaledLatencyNanos(step, callIndex)));
+    long latency = kind == Kind.FAILURE ? 0 : kind == Kind.SLOW
+        ? between(slowMinNanos, slowMaxNanos, unit(callIndex, 2))
+        : between(fastMinNanos, fastMaxNanos, unit(callIndex, 2));
+    return new Outcome(kind, Duration.ofNanos(latency), Duration.ofNanos(reply.latencyNanos(callIndex, seed)));
   }
 
   /**
@@ -207,13 +225,13 @@ public final class FlakyTool {
    */
   public boolean awaitCalls(long n, Duration timeout) throws InterruptedException {
     long nanos = TimeUnit.NANOSECONDS.convert(timeout);
-    if (calls.get() >= n) {
+    if (calls() >= n) {
       return true;
     }
     if (nanos <= 0) {
       return false;
     }
-    return callStarted.awaitUntil(System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 2), () -> calls.get() >= n);
+    return fake.awaitStarted(n, System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 2));
   }
 
 
@@ -233,7 +251,7 @@ public final class FlakyTool {
    * @return the number of calls started
    */
   public long calls() {
-    return calls.get();
+    return fake.size();
   }
 
   /**
@@ -252,7 +270,11 @@ public final class FlakyTool {
    * @return the number of slow calls
    */
   public long slowCalls() {
-    return slowCalls.sum();
+    long slow = 0;
+    for (long i = 0, n = calls(); i < n; i++) {
+      slow += stepOf(i).wait == Wait.SLOW ? 1 : 0;
+    }
+    return slow;
   }
 
   /**
@@ -293,32 +315,8 @@ public final class FlakyTool {
         + ", calls=" + calls() + "]";
   }
 
-  private long start() {
-    inFlight.incrementAndGet();
-    long call = calls.getAndIncrement();
-    callStarted.changed(); // never blocks: the call path takes no lock of the kit's
-    return call;
-  }
-
   private Step stepOf(long call) {
-    if (!script.isEmpty()) {
-      return script.get((int) Math.min(call, script.size() - 1));
-    }
-    double roll = unit(call, 1);
-    return roll < failureRate ? Step.FAIL : roll < failureRate + slowRate ? Step.SLOW : Step.FAST;
-  }
-
-  private long latencyNanos(Step step, long call) {
-    return switch (step.wait) {
-      case FIXED -> step.fixedNanos;
-      case FAST -> between(fastMinNanos, fastMaxNanos, unit(call, 2));
-      case SLOW -> between(slowMinNanos, slowMaxNanos, unit(call, 2));
-      case GATE -> 0;
-    };
-  }
-
-  private long scaledLatencyNanos(Step step, long call) {
-    return Math.round(latencyNanos(step, call) * timeScale);
+    return Objects.requireNonNull(steps.get(fake.replyFor(call)), "step");
   }
 
   private double unit(long call, int draw) {
@@ -513,12 +511,19 @@ public final class FlakyTool {
       return new Step(name + "(gate)", fails, Wait.GATE, 0, gate, false);
     }
 
-    private void await(TimeSource time, long startNanos, long nanos) throws InterruptedException {
-      if (wait == Wait.GATE) {
-        Waits.latch(Objects.requireNonNull(gate, "gate"), ignoresInterrupts);
-      } else if (nanos > 0) {
-        Waits.latency(time, startNanos, nanos, ignoresInterrupts);
-      }
+    /** The reply that performs this step with {@code tool}'s latency ranges and time scale. */
+    private Reply<Long> reply(FlakyTool tool) {
+      Reply<Long> ends = fails ? Reply.failureFrom(call -> new ConnectException(FAILURE_MESSAGE))
+          : Reply.valueFrom(call -> call);
+      Reply<Long> reply = switch (wait) {
+        case FIXED -> ends.after(Duration.ofNanos(fixedNanos)).scaled(tool.timeScale);
+        case FAST -> ends.after(Duration.ofNanos(tool.fastMinNanos), Duration.ofNanos(tool.fastMaxNanos))
+            .scaled(tool.timeScale);
+        case SLOW -> ends.after(Duration.ofNanos(tool.slowMinNanos), Duration.ofNanos(tool.slowMaxNanos))
+            .scaled(tool.timeScale);
+        case GATE -> gate == NEVER ? Reply.hang() : ends.afterLatch(Objects.requireNonNull(gate, "gate"));
+      };
+      return ignoresInterrupts ? reply.ignoringInterrupts() : reply;
     }
   }
 

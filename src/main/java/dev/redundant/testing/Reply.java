@@ -54,10 +54,19 @@ public final class Reply<T> {
   private final long maxNanos;
   private final @Nullable CountDownLatch latch; // null: no latch; NEVER: hangs
   private final boolean ignoresInterrupts;
+  /** Multiplies the latency drawn, rounded to the nanosecond: {@link FlakyTool}'s time scale; else 1. */
+  private final double latencyScale;
 
   private Reply(String description, @Nullable LongFunction<? extends T> value,
       @Nullable LongFunction<? extends Throwable> failure, long minNanos, long maxNanos, @Nullable CountDownLatch latch,
       boolean ignoresInterrupts) {
+    this(description, value, failure, minNanos, maxNanos, latch, ignoresInterrupts, 1);
+  }
+
+  private Reply(String description, @Nullable LongFunction<? extends T> value,
+      @Nullable LongFunction<? extends Throwable> failure, long minNanos, long maxNanos, @Nullable CountDownLatch latch,
+      boolean ignoresInterrupts, double latencyScale) {
+    this.latencyScale = latencyScale;
     this.description = description;
     this.value = value;
     this.failure = failure;
@@ -187,7 +196,7 @@ public final class Reply<T> {
     requireEnds("after");
     String range = lo == hi ? min.toString() : min + ".." + max;
     return new Reply<>(description + ".after(" + range + ")", value, failure, lo, hi, latch,
-        ignoresInterrupts);
+        ignoresInterrupts, latencyScale);
   }
 
   /**
@@ -202,7 +211,7 @@ public final class Reply<T> {
     Objects.requireNonNull(latch, "latch");
     requireEnds("afterLatch");
     return new Reply<>(description + ".afterLatch(latch)", value, failure, minNanos, maxNanos, latch,
-        ignoresInterrupts);
+        ignoresInterrupts, latencyScale);
   }
 
   /**
@@ -216,7 +225,15 @@ public final class Reply<T> {
   public Reply<T> ignoringInterrupts() {
     requireEnds("ignoringInterrupts");
     return new Reply<>(description + ".ignoringInterrupts()", value, failure, minNanos, maxNanos,
-        latch, true);
+        latch, true, latencyScale);
+  }
+
+  /**
+   * Returns this reply with its latency multiplied by {@code scale} and rounded to the nanosecond, for
+   * {@link FlakyTool}'s time scale: the draw within the range is the same as this reply's.
+   */
+  Reply<T> scaled(double scale) {
+    return new Reply<>(description, value, failure, minNanos, maxNanos, latch, ignoresInterrupts, scale);
   }
 
   @Override
@@ -238,7 +255,8 @@ public final class Reply<T> {
 
   /** Call {@code index}'s latency, drawn from {@code seed}. */
   long latencyNanos(long index, long seed) {
-    return SeededDraws.between(minNanos, maxNanos, SeededDraws.unit(seed, index, 2));
+    long drawn = SeededDraws.between(minNanos, maxNanos, SeededDraws.unit(seed, index, 2));
+    return latencyScale == 1 ? drawn : Math.round(drawn * latencyScale);
   }
 
   /** Returns call {@code index}'s value or throws its failure, at once. */
