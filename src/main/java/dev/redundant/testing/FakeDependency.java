@@ -10,7 +10,6 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
@@ -83,9 +82,9 @@ public final class FakeDependency<T> {
   private final Signal signal = new Signal();
 
   private FakeDependency(Builder<T> b) {
-    this.time = b.time;
+    this.time = b.time();
     this.originNanos = time.nanoTime();
-    this.seed = b.seed != null ? b.seed : ThreadLocalRandom.current().nextLong();
+    this.seed = b.seedOrRandom();
     this.script = List.copyOf(b.script);
     this.otherwise = b.otherwise;
     this.rated = List.copyOf(b.rated);
@@ -509,9 +508,7 @@ public final class FakeDependency<T> {
    *
    * @param <T> the type of value the dependency returns
    */
-  public static final class Builder<T> {
-    private TimeSource time = TimeSource.system();
-    private @Nullable Long seed;
+  public static final class Builder<T> extends SimulationBuilder<Builder<T>> {
     private final List<Reply<? extends T>> script = new ArrayList<>();
     private @Nullable Reply<? extends T> otherwise;
     private final List<Double> rates = new ArrayList<>();
@@ -519,30 +516,7 @@ public final class FakeDependency<T> {
 
     private Builder() {}
 
-    /**
-     * Sets the clock that latencies elapse on and records are read from; default {@link
-     * TimeSource#system()}. Pass the {@link ManualTimeSource} of the policy under test.
-     *
-     * @param timeSource the clock
-     * @return this builder
-     * @throws NullPointerException if {@code timeSource} is null
-     */
-    public Builder<T> timeSource(TimeSource timeSource) {
-      this.time = Objects.requireNonNull(timeSource, "timeSource");
-      return this;
-    }
 
-    /**
-     * Fixes the seed of the draws (which rated reply, which latency in a range); default: random per
-     * build, revealed by {@link FakeDependency#seed()}.
-     *
-     * @param seed any value
-     * @return this builder
-     */
-    public Builder<T> seed(long seed) {
-      this.seed = seed;
-      return this;
-    }
 
     /**
      * Appends replies to the script: the first appended is call 0's.

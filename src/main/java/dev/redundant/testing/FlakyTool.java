@@ -8,7 +8,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -95,7 +94,7 @@ public final class FlakyTool {
   private final AtomicLong inFlight = new AtomicLong();
 
   private FlakyTool(Builder b) {
-    this.seed = b.seed != null ? b.seed : ThreadLocalRandom.current().nextLong();
+    this.seed = b.seedOrRandom();
     this.failureRate = b.failureRate;
     this.slowRate = b.slowRate;
     this.fastMinNanos = b.fastMin.toNanos();
@@ -104,7 +103,7 @@ public final class FlakyTool {
     this.slowMaxNanos = b.slowMax.toNanos();
     this.timeScale = b.timeScale;
     this.script = b.script;
-    FakeDependency.Builder<Long> fake = FakeDependency.<Long>builder().timeSource(b.timeSource).seed(seed);
+    FakeDependency.Builder<Long> fake = FakeDependency.<Long>builder().timeSource(b.time()).seed(seed);
     if (script.isEmpty()) {
       fake.rate(failureRate, replyOf(Step.FAIL))
           .rate(slowRate, replyOf(Step.SLOW))
@@ -532,7 +531,7 @@ public final class FlakyTool {
    * checks that the rates add up to at most 1. A builder is not thread-safe, and the tools it builds
    * do not change when it does.
    */
-  public static final class Builder {
+  public static final class Builder extends SimulationBuilder<Builder> {
 
     private double failureRate = 0.2;
     private double slowRate = 0.1;
@@ -541,8 +540,6 @@ public final class FlakyTool {
     private Duration slowMin = Duration.ofSeconds(5);
     private Duration slowMax = Duration.ofSeconds(7);
     private double timeScale = 1;
-    private TimeSource timeSource = TimeSource.system();
-    private @Nullable Long seed;
     private List<Step> script = List.of();
 
     private Builder() {}
@@ -603,17 +600,6 @@ public final class FlakyTool {
       return this;
     }
 
-    /**
-     * Fixes the seed, so that every tool built with it makes the same calls fail, be slow and last
-     * as long. By default each {@link #build()} draws a random seed.
-     *
-     * @param seed any value
-     * @return this builder
-     */
-    public Builder seed(long seed) {
-      this.seed = seed;
-      return this;
-    }
 
     /**
      * Sets the factor that multiplies every latency, scripted ones included; default 1. With 0.001 a
@@ -632,19 +618,6 @@ public final class FlakyTool {
       return this;
     }
 
-    /**
-     * Sets the clock that calls' latencies elapse on; default {@link TimeSource#system()}. Pass the
-     * {@link ManualTimeSource} given to the policy under test, and a latency ends when the test advances
-     * that clock past it.
-     *
-     * @param timeSource the clock
-     * @return this builder
-     * @throws NullPointerException if {@code timeSource} is null
-     */
-    public Builder timeSource(TimeSource timeSource) {
-      this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
-      return this;
-    }
 
     /**
      * Makes the tool follow a script instead of the random model: call {@code i} performs {@code

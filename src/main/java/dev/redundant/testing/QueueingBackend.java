@@ -6,7 +6,6 @@ import static java.util.Objects.requireNonNull;
 import dev.redundant.TimeSource;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -71,8 +70,8 @@ public final class QueueingBackend {
     this.workers = builder.workers;
     this.slowdown = builder.slowdown;
     this.serviceTime = builder.serviceTime;
-    this.time = builder.time;
-    this.seed = builder.seed;
+    this.time = builder.time();
+    this.seed = builder.seedOrRandom();
   }
 
   /**
@@ -300,13 +299,11 @@ public final class QueueingBackend {
    * Configures a {@link QueueingBackend}. Each setter checks its argument at once; {@link #build()} copies
    * the settings. Not thread-safe.
    */
-  public static final class Builder {
+  public static final class Builder extends SimulationBuilder<Builder> {
     private int replicas = 1;
     private int workers = 4;
     private double slowdown = 1;
     private LatencyDistribution serviceTime = LatencyDistribution.lognormal(Duration.ofMillis(10), 0.8);
-    private TimeSource time = TimeSource.system();
-    private long seed = ThreadLocalRandom.current().nextLong();
 
     private Builder() {}
 
@@ -363,28 +360,7 @@ public final class QueueingBackend {
       return this;
     }
 
-    /**
-     * Sets the clock that queueing and service elapse on.
-     *
-     * @param time the clock; default {@link TimeSource#system()}
-     * @return this builder
-     * @throws NullPointerException if {@code time} is null
-     */
-    public Builder timeSource(TimeSource time) {
-      this.time = requireNonNull(time, "timeSource");
-      return this;
-    }
 
-    /**
-     * Sets the seed of the service-time draws.
-     *
-     * @param seed any long; default random
-     * @return this builder
-     */
-    public Builder seed(long seed) {
-      this.seed = seed;
-      return this;
-    }
 
     /**
      * Builds the backend, every worker idle.

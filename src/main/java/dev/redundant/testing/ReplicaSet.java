@@ -9,7 +9,6 @@ import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -63,8 +62,8 @@ public final class ReplicaSet {
   private ReplicaSet(Builder builder) {
     this.profiles = new AtomicReferenceArray<>(builder.profiles.toArray(new ReplicaProfile[0]));
     this.healthy = List.copyOf(builder.profiles);
-    this.time = builder.time;
-    this.seed = builder.seed;
+    this.time = builder.time();
+    this.seed = builder.seedOrRandom();
     this.callsPerReplica = new LongAdder[profiles.length()];
     for (int i = 0; i < callsPerReplica.length; i++) {
       callsPerReplica[i] = new LongAdder();
@@ -246,10 +245,8 @@ public final class ReplicaSet {
    * Configures a {@link ReplicaSet}. Each setter checks its argument at once; {@link #build()} copies the
    * settings. Not thread-safe.
    */
-  public static final class Builder {
+  public static final class Builder extends SimulationBuilder<Builder> {
     private final List<ReplicaProfile> profiles = new ArrayList<>();
-    private TimeSource time = TimeSource.system();
-    private long seed = ThreadLocalRandom.current().nextLong();
 
     private Builder() {}
 
@@ -283,28 +280,7 @@ public final class ReplicaSet {
       return this;
     }
 
-    /**
-     * Sets the clock that latencies elapse on.
-     *
-     * @param time the clock; default {@link TimeSource#system()}
-     * @return this builder
-     * @throws NullPointerException if {@code time} is null
-     */
-    public Builder timeSource(TimeSource time) {
-      this.time = requireNonNull(time, "timeSource");
-      return this;
-    }
 
-    /**
-     * Sets the seed of the calls' random draws.
-     *
-     * @param seed any long; default random
-     * @return this builder
-     */
-    public Builder seed(long seed) {
-      this.seed = seed;
-      return this;
-    }
 
     /**
      * Builds the replica set.
