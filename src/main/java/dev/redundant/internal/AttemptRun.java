@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.redundant.Attempt;
 import dev.redundant.AttemptReport;
 import dev.redundant.AttemptReport.Outcome;
+import dev.redundant.RejectedResultException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -115,9 +116,9 @@ final class AttemptRun implements Runnable, Attempt {
       // Classified and reported with the caller's MDC still installed, so that predicates and
       // listeners log with it.
       if (thrown == null) {
-        race.attemptReturned(this, value);
+        returned(value);
       } else {
-        race.attemptThrew(this, thrown);
+        threw(thrown);
       }
     } finally {
       try {
@@ -152,7 +153,7 @@ final class AttemptRun implements Runnable, Attempt {
       }
     } catch (Throwable t) {
       try {
-        race.attemptThrew(this, t);
+        threw(t);
       } finally {
         CallerMdc.restore(previousMdc);
         race.runEnded();
@@ -186,14 +187,70 @@ final class AttemptRun implements Runnable, Attempt {
       }
       previousMdc = CallerMdc.install(race.copyMdc(), race.callerMdc());
       if (failure == null) {
-        race.attemptReturned(this, value);
+        returned(value);
       } else {
-        race.attemptThrew(this, failure instanceof CompletionException && failure.getCause() != null
+        threw(failure instanceof CompletionException && failure.getCause() != null
             ? failure.getCause() : failure);
       }
     } finally {
       CallerMdc.restore(previousMdc);
       race.runEnded();
+    }
+  }
+
+  /**
+   * The task returned {@code value}; the attempt is still active. Classified here ({@code rejectIf}),
+   * then it tries to win, unless rejected or cancelled meanwhile. Its report is counted as an event in
+   * flight ({@link Race#pending}): the call's {@code onCallFinished} waits for whatever it tells the
+   * listener.
+   */
+  private void returned(@Nullable Object value) {
+    race.pending(1);
+    try {
+      long endNanos = race.valueEndNanos(index); // read before anything else runs
+      RejectedResultException rejection = race.config().rejection(index, value);
+      if (rejection != null) {
+        boolean own = finish(Outcome.REJECTED, rejection, endNanos);
+        race.discard(value);
+        if (own) {
+          race.attemptFailed(this, Outcome.REJECTED, rejection, null, null);
+        }
+      } else if (finish(null, null, endNanos)) {
+        race.attemptSucceeded(this, value, endNanos);
+      } else {
+        race.discard(value); // cancelled while it returned: a loser
+      }
+    } finally {
+      race.pending(-1);
+    }
+  }
+
+  /**
+   * The task threw {@code thrown} (or the executor refused the attempt); the attempt is still active.
+   * Classified here: a JVM error or an {@code AssertionError} ends the call whatever the policy says, a
+   * failure its {@code fatalIf} matches ends it too, any other fails over. Reported as in {@link #returned}.
+   */
+  private void threw(Throwable thrown) {
+    race.pending(1);
+    try {
+      CallEnd ends;
+      Throwable predicateFailure = null;
+      if (Failures.endsTheCall(thrown)) {
+        ends = CallEnd.ERROR;
+      } else {
+        try {
+          ends = race.config().fatal.test(thrown) ? CallEnd.FATAL : null;
+        } catch (Throwable t) {
+          // Never mutate the task's exception: the predicate's failure goes on the library's own exception.
+          ends = CallEnd.FATAL;
+          predicateFailure = t;
+        }
+      }
+      if (finish(Outcome.FAILED, thrown, 0)) {
+        race.attemptFailed(this, Outcome.FAILED, thrown, ends, predicateFailure);
+      }
+    } finally {
+      race.pending(-1);
     }
   }
 
@@ -219,7 +276,7 @@ final class AttemptRun implements Runnable, Attempt {
   void launchFailed(Throwable rejection) {
     if (RUNNER.compareAndSet(this, null, NEVER_RUN)) {
       try {
-        race.attemptThrew(this, rejection); // classified like a failure of the task: it may be fatal
+        threw(rejection); // classified like a failure of the task: it may be fatal
       } finally {
         race.runEnded(); // the run never starts: account for it here
       }

@@ -7,7 +7,6 @@ import dev.redundant.Attempt.Trigger;
 import dev.redundant.AttemptReport.Outcome;
 import dev.redundant.HedgeListener.SkippedAttempt;
 import dev.redundant.HedgeResult;
-import dev.redundant.RejectedResultException;
 import dev.redundant.internal.loop.ClosedLoop;
 import dev.redundant.internal.loop.LoopCall;
 import java.lang.invoke.MethodHandles;
@@ -386,7 +385,7 @@ public final class Race<T> implements ClockedCall, LoopCall {
   }
 
   /** Counts launches and reports in flight (listener only): onCallFinished waits for them; see {@link CallEvents}. */
-  private void pending(int delta) {
+  void pending(int delta) {
     if (events != null) {
       events.pending(delta);
     }
@@ -410,39 +409,30 @@ public final class Race<T> implements ClockedCall, LoopCall {
   }
 
   /**
-   * An attempt's task returned {@code value}; the attempt is still active. It wins unless rejected or
-   * beaten. Its report is counted as an event in flight ({@link #pending}): the call's
-   * {@code onCallFinished} waits for whatever this attempt tells the listener.
+   * When attempt {@code index}'s task returned a value: the clock's reading if anyone uses it (the closed
+   * loop, a {@link HedgeResult}, the listener, the replica's latency), else the call's start, unread.
    */
-  void attemptReturned(AttemptRun run, @Nullable Object value) {
-    pending(1);
-    try {
-      returned(run, value, config.closedLoop.needsEndTime(this, run.index()) || withResult || config.events != null
-          || config.replicas != null ? now() : startNanos);
-    } finally {
-      pending(-1);
-    }
+  long valueEndNanos(int index) {
+    return config.closedLoop.needsEndTime(this, index) || withResult || config.events != null
+        || config.replicas != null ? now() : startNanos;
   }
 
-  /** @param endNanos when the task returned, read before anything else runs (only where used) */
-  private void returned(AttemptRun run, @Nullable Object value, long endNanos) {
-    RejectedResultException rejection = config.rejection(run.index(), value);
-    if (rejection != null) {
-      boolean own = run.finish(Outcome.REJECTED, rejection, endNanos);
-      Decision.discard(config, result, value);
-      if (own) {
-        attemptFailed(run, Outcome.REJECTED, rejection, null, null);
-      }
-      return;
-    }
-    if (!run.finish(null, null, endNanos)) {
-      Decision.discard(config, result, value); // cancelled while it returned: a loser
-      return;
-    }
+  /** Disposes of a value that lost or was rejected (see {@link Decision#discard}). */
+  void discard(@Nullable Object value) {
+    Decision.discard(config, result, value);
+  }
+
+  /**
+   * An attempt whose value this thread owns (its {@code finish} succeeded, the value accepted) tries to
+   * decide the call: it wins unless another outcome decided it first.
+   *
+   * @param endNanos when the task returned, as {@link #valueEndNanos} read it
+   */
+  void attemptSucceeded(AttemptRun run, @Nullable Object value, long endNanos) {
     Object decision = withResult ? new Decision.Won(run.index(), value, endNanos)
         : value == null ? Decision.NIL : value;
     if (!RESULT.compareAndSet(this, null, decision)) {
-      Decision.discard(config, result, value); // a loser: the call was decided already
+      discard(value); // a loser: the call was decided already
       attemptEnded(run, Outcome.CANCELLED, endNanos); // its decider may have
       return;
     }
@@ -456,35 +446,6 @@ public final class Race<T> implements ClockedCall, LoopCall {
     if (config.events != null && events != null) {
       config.events.succeeded(run, run.since(endNanos));
       events.callFinished(run.index());
-    }
-  }
-
-  /** An attempt's task threw {@code thrown}; the attempt is still active. Reported as in {@link #attemptReturned}. */
-  void attemptThrew(AttemptRun run, Throwable thrown) {
-    pending(1);
-    try {
-      threw(run, thrown);
-    } finally {
-      pending(-1);
-    }
-  }
-
-  private void threw(AttemptRun run, Throwable thrown) {
-    CallEnd ends;
-    Throwable predicateFailure = null;
-    if (Failures.endsTheCall(thrown)) {
-      ends = CallEnd.ERROR;
-    } else {
-      try {
-        ends = config.fatal.test(thrown) ? CallEnd.FATAL : null;
-      } catch (Throwable t) {
-        // Never mutate the task's exception: the predicate's failure goes on the library's own exception.
-        ends = CallEnd.FATAL;
-        predicateFailure = t;
-      }
-    }
-    if (run.finish(Outcome.FAILED, thrown, 0)) {
-      attemptFailed(run, Outcome.FAILED, thrown, ends, predicateFailure);
     }
   }
 
