@@ -619,11 +619,16 @@ public final class Race<T> implements ClockedCall, LoopCall {
 
   /** Cancels every published attempt other than {@code winner}. */
   private void cancelOthers(@Nullable AttemptRun winner) {
-    long now = now();
+    long now = 0;
+    boolean read = false; // the clock is read once, and only for an attempt to cancel: most calls have none
     for (int i = 0, n = publishedCount(); i < n; i++) {
       AttemptRun run = published(i);
       if (run == null || run == winner) {
         continue;
+      }
+      if (!read && (run.isActive() || run.returnedValue())) {
+        now = now();
+        read = true;
       }
       if (run.cancel(Outcome.CANCELLED, null, now)) {
         if (config.events != null) {

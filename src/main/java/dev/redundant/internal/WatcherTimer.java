@@ -1,7 +1,7 @@
 package dev.redundant.internal;
 
 import java.util.PriorityQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
@@ -14,10 +14,12 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Why not a {@code ScheduledThreadPoolExecutor}.</b> Scheduling and cancelling there costs about as
  * much as starting the watcher at once (measured: 470 vs 400 ns a call whose reply comes after it
  * started): every entry takes a lock, and every new head of its queue wakes its thread. Here a call pushes
- * an {@link Entry} on a lock-free stack (one CAS) and wakes the timer thread only if it is due before the
- * timer would wake anyway, or every {@value #DRAIN_EVERY} entries so that the entries of decided calls are
- * dropped in batches and never pile up; a decided call clears its entry's reference to itself
- * ({@link Entry#cancel}), so the timer holds no call it does not need.
+ * an {@link Entry} on a lock-free stack (one CAS) and wakes the timer thread only if it sleeps and the entry
+ * is due before the timer would wake anyway, or once in {@value #DRAIN_EVERY} entries on average so that the entries of
+ * decided calls are dropped in batches and never pile up; a decided call clears its entry's reference to
+ * itself ({@link Entry#cancel}), so the timer holds no call it does not need. When every entry it holds
+ * belongs to a decided call, the timer still wakes when the latest of them was due (and then sleeps for
+ * good if nothing came meanwhile), so that the next calls' entries need no wake-up either.
  *
  * <p><b>Threads.</b> One virtual thread, started on first use and parked while there is nothing to do; it
  * runs no user code (the watcher it starts does the call's work). Nothing to shut down.
@@ -26,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * thread's alone.
  */
 final class WatcherTimer {
-  /** How many entries may wait on the stack before the timer thread is woken to sort them out. */
+  /** How many entries wait on the stack, on average, before the timer thread is woken to sort them out. */
   static final int DRAIN_EVERY = 1024;
 
   /** What one call waits for. */
@@ -48,11 +50,16 @@ final class WatcherTimer {
   }
 
   private static final AtomicReference<@Nullable Entry> incoming = new AtomicReference<>();
-  private static final AtomicInteger pushed = new AtomicInteger();
-  /** When the timer thread wakes next, if {@link #parkedWithDeadline}. */
+  /** The timer thread runs: it drains the stack again before it parks, so a push needs no unpark. */
+  private static final int RUNNING = 0;
+  /** The timer thread is parked (or about to) until {@link #wakeAtNanos}. */
+  private static final int PARKED_UNTIL = 1;
+  /** The timer thread is parked (or about to) until unparked. */
+  private static final int PARKED = 2;
+  /** When the timer thread wakes next, if {@link #PARKED_UNTIL}. */
   private static volatile long wakeAtNanos;
-  /** Whether the timer thread is parked (or about to) until {@link #wakeAtNanos}; else parked for good, or running. */
-  private static volatile boolean parkedWithDeadline;
+  /** What the timer thread does: RUNNING, PARKED_UNTIL or PARKED. */
+  private static volatile int timerState = RUNNING;
   private static final Thread THREAD = Thread.ofVirtual().name("redundant-timer").start(WatcherTimer::run);
 
   private WatcherTimer() {}
@@ -69,14 +76,24 @@ final class WatcherTimer {
       head = incoming.get();
       entry.next = head;
     } while (!incoming.compareAndSet(head, entry));
-    // Guard against race with the timer going to sleep: it writes its wake-up time, then reads the stack;
-    // this writes the stack, then reads the wake-up time (all volatile), so either it sees this entry or
-    // this sees when it sleeps until.
-    if (!parkedWithDeadline || dueNanos - wakeAtNanos < 0 || (pushed.incrementAndGet() & (DRAIN_EVERY - 1)) == 0) {
+    // Guard against race with the timer going to sleep: it writes its state (and wake-up time), then reads
+    // the stack; this writes the stack, then reads its state (all volatile), so either it sees this entry
+    // or this sees that it sleeps, and until when.
+    int state = timerState;
+    if (state == PARKED || (state == PARKED_UNTIL && dueNanos - wakeAtNanos < 0)
+        || ThreadLocalRandom.current().nextInt(DRAIN_EVERY) == 0) { // no counter shared by the callers
+
       LockSupport.unpark(THREAD);
     }
     return entry;
   }
+
+  /**
+   * The latest due time among the entries of decided calls the timer dropped since it last parked (timer
+   * thread only), valid if {@link #dropped}.
+   */
+  private static long droppedDueNanos;
+  private static boolean dropped;
 
   private static void run() {
     PriorityQueue<Entry> due = new PriorityQueue<>((a, b) -> Long.signum(a.dueNanos - b.dueNanos)); // wrap-safe
@@ -84,11 +101,13 @@ final class WatcherTimer {
     for (;;) {
       for (Entry e = incoming.getAndSet(null); e != null; e = e.next) {
         if (e.call != null) {
-          due.add(e); // the others belong to calls decided already: dropped here
+          due.add(e);
+        } else {
+          drop(e); // of a call decided already
         }
       }
       if (due.size() >= compactAt) { // entries of calls decided after they were sorted in: drop them in bulk
-        due.removeIf(e -> e.call == null);
+        due.removeIf(WatcherTimer::dropIfDecided);
         compactAt = Math.max(DRAIN_EVERY, 2 * due.size());
       }
       long now = System.nanoTime();
@@ -96,27 +115,52 @@ final class WatcherTimer {
       while ((first = due.peek()) != null && (first.call == null || first.dueNanos - now <= 0)) {
         due.poll();
         RaceFuture<?> call = first.call;
-        if (call != null) {
-          try {
-            call.startWatcher();
-          } catch (Throwable t) {
-            // a call's watcher that cannot start (out of memory): the others must still be served
-          }
+        if (call == null) {
+          drop(first);
+          continue;
+        }
+        try {
+          call.startWatcher();
+        } catch (Throwable t) {
+          // a call's watcher that cannot start (out of memory): the others must still be served
         }
       }
-      if (first == null) {
-        parkedWithDeadline = false;
+      // With nothing to watch but entries of decided calls dropped, the timer wakes when the latest of them
+      // was due, as if they were still there: the next calls' entries, due later, then need no unpark.
+      // Parking for good instead, every call would wake it while the previous calls' entries all belong
+      // to calls decided before it ran (the usual case), at a cost of the order of the call itself.
+      boolean lingers = first == null && dropped && droppedDueNanos - now > 0;
+      dropped = false;
+      if (first == null && !lingers) {
+        timerState = PARKED;
         if (incoming.get() == null) {
           LockSupport.park();
         }
       } else {
-        wakeAtNanos = first.dueNanos;
-        parkedWithDeadline = true;
+        long wakeAt = first != null ? first.dueNanos : droppedDueNanos;
+        wakeAtNanos = wakeAt;
+        timerState = PARKED_UNTIL;
         if (incoming.get() == null) {
-          LockSupport.parkNanos(first.dueNanos - now);
+          LockSupport.parkNanos(wakeAt - now);
         }
-        parkedWithDeadline = false;
       }
+      timerState = RUNNING;
     }
+  }
+
+  /** Forgets an entry of a decided call, keeping when it was due (see {@link #run}). */
+  private static void drop(Entry e) {
+    if (!dropped || e.dueNanos - droppedDueNanos > 0) {
+      droppedDueNanos = e.dueNanos;
+      dropped = true;
+    }
+  }
+
+  private static boolean dropIfDecided(Entry e) {
+    if (e.call != null) {
+      return false;
+    }
+    drop(e);
+    return true;
   }
 }
