@@ -2,6 +2,7 @@ package dev.redundant.internal;
 
 import java.util.PriorityQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
@@ -94,6 +95,8 @@ final class WatcherTimer {
    */
   private static long droppedDueNanos;
   private static boolean dropped;
+  /** How many times a call unparked the timer thread (counted only then, which is rare; tests read it). */
+  private static final AtomicLong unparks = new AtomicLong();
 
   private static void run() {
     PriorityQueue<Entry> due = new PriorityQueue<>((a, b) -> Long.signum(a.dueNanos - b.dueNanos)); // wrap-safe
@@ -146,6 +149,17 @@ final class WatcherTimer {
       }
       timerState = RUNNING;
     }
+  }
+
+  /** Whether the timer thread is parked (with or without a deadline): for tests. */
+  static boolean isParked() {
+    Thread.State state = THREAD.getState();
+    return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
+  }
+
+  /** How many times a call has unparked the timer thread so far: for tests. */
+  static long unparks() {
+    return unparks.get();
   }
 
   /** Forgets an entry of a decided call, keeping when it was due (see {@link #run}). */
