@@ -49,7 +49,7 @@ class BuilderMisconfigurationTest {
         .hasToString("Hedge[maxAttempts=1, timeout=PT0.001S]");
   }
 
-  /** Issue 14 §4: a policy of one attempt never hedges, so an adaptive delay there is refused, as with noHedging(). */
+  /** A policy of one attempt never hedges, so an adaptive delay there is refused, as with noHedging(). */
   @Test
   void anAdaptiveDelayOnAPolicyOfOneAttemptIsRefused() {
     AdaptiveDelay adaptive = AdaptiveDelay.targetExtraLoad(0.05);
@@ -63,7 +63,7 @@ class BuilderMisconfigurationTest {
   }
 
   /**
-   * Issue 14 §4: a budget whose minimum rate runs on another clock than the policy's would refill on the
+   * A budget whose minimum rate runs on another clock than the policy's would refill on the
    * wall clock in a test on a manual one (or the reverse): refused, naming both. Without a minimum rate
    * the budget reads no clock, and any is accepted.
    */

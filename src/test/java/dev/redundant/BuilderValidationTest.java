@@ -96,7 +96,7 @@ class BuilderValidationTest {
   }
 
   /**
-   * Issue 14 §4: the settings whose Javadoc says "null for none" take {@code @Nullable} parameters, so a
+   * The settings whose Javadoc says "null for none" take {@code @Nullable} parameters, so a
    * user's NullAway accepts the calls below (the tests compile without NullAway; the library's compile
    * checks the annotations against the code), and null means none: it clears what was set before.
    */
@@ -143,7 +143,7 @@ class BuilderValidationTest {
   }
 
   /**
-   * Issue 14 §4: what a user's NullAway reads. The settings whose Javadoc says "null for none" carry
+   * What a user's NullAway reads. The settings whose Javadoc says "null for none" carry
    * JSpecify's {@code @Nullable} on their parameter (runtime-retained), so {@code timeout(null)} compiles.
    */
   @ParameterizedTest

@@ -161,7 +161,7 @@ class CallOptionsTest {
   }
 
   /**
-   * Issue 14 §4: a call counts its deadline on the policy's clock, so a deadline on another one (the
+   * A call counts its deadline on the policy's clock, so a deadline on another one (the
    * system clock, in a test on a manual one) is refused by the call, naming it, and no attempt starts.
    */
   @ParameterizedTest

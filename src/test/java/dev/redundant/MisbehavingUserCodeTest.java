@@ -91,7 +91,7 @@ class MisbehavingUserCodeTest {
     };
   }
 
-  // ---------------------------------------------------------------- §2 order of events
+  // ---------------------------------------------------------------- the order of events
 
   /** A dependent stage of an async call runs after the losers were interrupted, on success and failure. */
   @ParameterizedTest
@@ -131,7 +131,7 @@ class MisbehavingUserCodeTest {
     }
   }
 
-  // ---------------------------------------------------------------- §7.1
+  // ---------------------------------------------------------------- failures that cannot be printed
 
   @ParameterizedTest
   @EnumSource(Caller.class)
@@ -147,7 +147,7 @@ class MisbehavingUserCodeTest {
     assertThat(thrown.getMessage()).contains(UnprintableException.class.getName());
   }
 
-  // ---------------------------------------------------------------- §7.2
+  // ---------------------------------------------------------------- fatal predicates that rethrow
 
   @ParameterizedTest
   @EnumSource(Caller.class)
@@ -185,7 +185,7 @@ class MisbehavingUserCodeTest {
     assertThat(failure.getSuppressed()).isEmpty();
   }
 
-  // ---------------------------------------------------------------- §7.3
+  // ---------------------------------------------------------------- a future completed from outside
 
   @Test
   void aDecidedWinnerIsDiscardedWhenTheFutureWasCompletedFromOutsideMeanwhile() throws Exception {
@@ -215,7 +215,7 @@ class MisbehavingUserCodeTest {
     await().atMost(Patiently.PATIENCE).until(() -> winner.closed.get() == 1);
   }
 
-  // ---------------------------------------------------------------- §7.4
+  // ---------------------------------------------------------------- values returned twice
 
   @ParameterizedTest
   @EnumSource(Caller.class)
@@ -252,7 +252,7 @@ class MisbehavingUserCodeTest {
     });
   }
 
-  // ---------------------------------------------------------------- §7.5
+  // ---------------------------------------------------------------- blocking predicates of losers
 
   @ParameterizedTest
   @EnumSource(Caller.class)
@@ -348,7 +348,7 @@ class MisbehavingUserCodeTest {
     assertThat(toldFailed).containsExactly(0);
   }
 
-  // ---------------------------------------------------------------- §7.6
+  // ---------------------------------------------------------------- the listener's order of events
 
   @Test
   void theListenerSeesEveryStartBeforeItsCancellationAndTheCallsEndLast() throws Exception {
@@ -388,7 +388,7 @@ class MisbehavingUserCodeTest {
     assertThat(events).containsExactly("started0", "started1", "cancelled1", "succeeded0", "finished2");
   }
 
-  // ---------------------------------------------------------------- §7.7
+  // ---------------------------------------------------------------- time sources that throw
 
   @ParameterizedTest
   @EnumSource(Caller.class)
@@ -461,7 +461,7 @@ class MisbehavingUserCodeTest {
     await().atMost(Patiently.PATIENCE).until(() -> threads.stream().noneMatch(Thread::isAlive));
   }
 
-  // ---------------------------------------------------------------- §7.8
+  // ---------------------------------------------------------------- serialization
 
   @Test
   void theExceptionsSurviveSerialization() throws Exception {
@@ -495,7 +495,7 @@ class MisbehavingUserCodeTest {
     }
   }
 
-  // ---------------------------------------------------------------- §7.9
+  // ---------------------------------------------------------------- the caller's MDC
 
   @ParameterizedTest
   @EnumSource(Caller.class)
@@ -568,7 +568,7 @@ class MisbehavingUserCodeTest {
         .extracting(Throwable::getCause).isSameAs(predicateBug);
   }
 
-  // ---------------------------------------------------------------- §7.10
+  // ---------------------------------------------------------------- failures that cannot be printed0
 
   @Test
   void aThreadFactoryThatReturnsStartedThreadsFailsClearlyAndItsTasksAreInterrupted() throws Exception {

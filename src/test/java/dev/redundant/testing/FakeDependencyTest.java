@@ -86,7 +86,7 @@ class FakeDependencyTest {
   }
 
   /**
-   * Issue 14 §4: the common forms compile without a type witness (this file compiling is the test): a
+   * The common forms compile without a type witness (this file compiling is the test): a
    * typed builder, a failure with its latency, a script from a list, and a fake that must not be called.
    */
   @Test
@@ -133,7 +133,7 @@ class FakeDependencyTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessage("latency must not be negative, was PT-0.001S");
   }
 
-  /** Issue 14 §4: a fake that must never be called fails the call, and so the test, when it is. */
+  /** A fake that must never be called fails the call, and so the test, when it is. */
   @Test
   void aFakeThatMustNeverBeCalledFailsTheHedgedCallThatCallsIt() throws Exception {
     FakeDependency<Quote> untouched = FakeDependency.neverCalled();

@@ -200,7 +200,7 @@ class ManualTimeSourceTest {
   }
 
   /**
-   * Issue 14 §3.2: the thread that asks to wait is never waited for, though it once waited on the clock
+   * The thread that asks to wait is never waited for, though it once waited on the clock
    * itself. Settled at once, so the short timeout only bounds how long the broken version takes to fail.
    */
   @Test
@@ -214,7 +214,7 @@ class ManualTimeSourceTest {
     assertThat(time.elapsed()).isEqualTo(Duration.ofSeconds(1));
   }
 
-  /** Issue 14 §3.2 as reported: a test thread that made one synchronous hedged call, then advances. */
+  /** A test thread, as a user reported it, that made one synchronous hedged call, then advances. */
   @Test
   void aTestThreadThatMadeASynchronousCallCanAdvanceAndAwaitAfterIt() throws Exception {
     ManualTimeSource time = new ManualTimeSource();
@@ -242,7 +242,7 @@ class ManualTimeSourceTest {
   }
 
   /**
-   * Issue 14 §3.5: a thread that has ended is forgotten, so a long simulation that only advances the
+   * A thread that has ended is forgotten, so a long simulation that only advances the
    * clock does not hold every thread that ever waited on it.
    */
   @Test

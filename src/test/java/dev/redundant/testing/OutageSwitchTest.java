@@ -66,7 +66,7 @@ class OutageSwitchTest {
     assertThat(outage.hung()).isEqualTo(1);
   }
 
-  /** Issue 14 §3.6: refused when set, not by an ArithmeticException from build() or pass(). */
+  /** Refused when set, not by an ArithmeticException from build() or pass(). */
   @Test
   void aFailureLatencyTooLongForALongOfNanosecondsIsRefusedWhenSet() {
     assertThatThrownBy(() -> OutageSwitch.builder().failureLatency(Duration.ofDays(300 * 365L)))

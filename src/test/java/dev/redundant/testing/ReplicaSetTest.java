@@ -191,7 +191,7 @@ class ReplicaSetTest {
     assertThatThrownBy(() -> fixed(1).withFailureLatency(Duration.ofMillis(-1))).hasMessageContaining("latency");
   }
 
-  /** Issue 14 §3.6: refused when set, not by an ArithmeticException from call(). */
+  /** Refused when set, not by an ArithmeticException from call(). */
   @Test
   void aFailureLatencyTooLongForALongOfNanosecondsIsRefusedWhenSet() {
     Duration tooLong = Duration.ofDays(300 * 365L);

@@ -28,7 +28,7 @@ class LatencyChartTest {
     assertThat(image.getHeight()).isEqualTo(560);
   }
 
-  /** Issue 14 §4: the time axis is labelled at 1, 2 and 5 of each decade, not at the decades only. */
+  /** The time axis is labelled at 1, 2 and 5 of each decade, not at the decades only. */
   @Test
   void theTimeAxisIsLabelledAtOneTwoAndFivePerDecade() {
     assertThat(LatencyChart.oneTwoFiveTicks(0.1 / 1.05, 10 * 1.05))
@@ -37,7 +37,7 @@ class LatencyChartTest {
   }
 
   /**
-   * Issue 14 §4: the experiment's five strategies get colours told apart at a glance: any two differ in
+   * The experiment's five strategies get colours told apart at a glance: any two differ in
    * hue by 30 degrees or more, or one is black (the vermillion and orange of series 0 and 4 did not).
    */
   @Test

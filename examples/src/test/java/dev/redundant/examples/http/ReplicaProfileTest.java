@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** The WireMock replicas' profile checks its latencies when it is made, not when a request is served. */
 class ReplicaProfileTest {
 
-  /** Issue 14 §3.6: refused at once, not by an ArithmeticException (or a wrapped int) per request. */
+  /** Refused at once, not by an ArithmeticException (or a wrapped int) per request. */
   @Test
   void aLatencyTooLongForALongOfNanosecondsIsRefusedNamingIt() {
     Duration tooLong = Duration.ofDays(300 * 365L);
