@@ -83,7 +83,7 @@ final class WatcherTimer {
     int state = timerState;
     if (state == PARKED || (state == PARKED_UNTIL && dueNanos - wakeAtNanos < 0)
         || ThreadLocalRandom.current().nextInt(DRAIN_EVERY) == 0) { // no counter shared by the callers
-
+      unparks.incrementAndGet();
       LockSupport.unpark(THREAD);
     }
     return entry;
