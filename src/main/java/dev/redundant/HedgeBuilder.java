@@ -383,7 +383,8 @@ public final class HedgeBuilder<T> {
 
   /**
    * Sets whether every attempt runs with a copy of the caller's slf4j MDC (restored afterwards on the
-   * attempt's thread).
+   * attempt's thread). The first attempt of a {@code callStage} call starts on the caller's own thread,
+   * in the caller's MDC as it is.
    *
    * @param copyMdc whether to copy; default true
    * @return this builder

@@ -145,7 +145,9 @@ final class AttemptRun implements Runnable, Attempt {
       return;
     }
     CompletionStage<?> started;
-    Object previousMdc = CallerMdc.install(race.copyMdc(), race.callerMdc());
+    // The first attempt starts on the caller's thread, in the MDC the call copied: nothing to install.
+    boolean onCaller = trigger == Trigger.FIRST;
+    Object previousMdc = onCaller ? null : CallerMdc.install(race.copyMdc(), race.callerMdc());
     try {
       started = race.invokeStage(this);
       if (started == null) {
@@ -164,9 +166,9 @@ final class AttemptRun implements Runnable, Attempt {
     if (started instanceof CompletableFuture<?> done && done.isDone() && !done.isCancelled()) {
       // An answer already there (a cache hit): taken as it is, with no dependent stage to allocate.
       if (done.isCompletedExceptionally()) {
-        stageCompleted(null, done.exceptionNow());
+        stageCompleted(null, done.exceptionNow(), onCaller);
       } else {
-        stageCompleted(done.resultNow(), null);
+        stageCompleted(done.resultNow(), null, onCaller);
       }
       return;
     }
@@ -180,12 +182,21 @@ final class AttemptRun implements Runnable, Attempt {
 
   /** A staged attempt's stage completed, on the thread that completed it. */
   private void stageCompleted(@Nullable Object value, @Nullable Throwable failure) {
+    stageCompleted(value, failure, false);
+  }
+
+  /**
+   * A staged attempt's stage completed.
+   *
+   * @param inCallerMdc whether this runs on the caller's thread, in the call's MDC, as it starts
+   */
+  private void stageCompleted(@Nullable Object value, @Nullable Throwable failure, boolean inCallerMdc) {
     Object previousMdc = null;
     try {
       if (failure != null && state != ACTIVE) {
         return; // cancelled (most likely by us): nothing to report
       }
-      previousMdc = CallerMdc.install(race.copyMdc(), race.callerMdc());
+      previousMdc = inCallerMdc ? null : CallerMdc.install(race.copyMdc(), race.callerMdc());
       if (failure == null) {
         returned(value);
       } else {
