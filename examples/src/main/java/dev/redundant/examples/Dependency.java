@@ -40,6 +40,19 @@ interface Dependency {
   }
 
   /**
+   * Returns where an oracle sends an attempt, for the bound a routing policy is measured against: a replica
+   * that is healthy in the scenario's current phase, never one the call has tried, where the dependency
+   * has replicas.
+   *
+   * @param attempt the attempt
+   * @param callIndex the call's index in the run
+   * @return the replica's index, or -1 for a dependency without replicas
+   */
+  default int oracleReplicaFor(Attempt attempt, long callIndex) {
+    return -1;
+  }
+
+  /**
    * Returns how many replicas {@link #replicaFor} chooses among.
    *
    * @return the number, or 0 for a dependency without replicas

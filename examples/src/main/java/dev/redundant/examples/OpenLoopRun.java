@@ -1,6 +1,7 @@
 package dev.redundant.examples;
 
 import dev.redundant.AllAttemptsFailedException;
+import dev.redundant.Attempt;
 import dev.redundant.Hedge;
 import dev.redundant.HedgeListener;
 import java.util.ArrayList;
@@ -141,10 +142,12 @@ final class OpenLoopRun implements ScenarioRun {
         warmUpHedge.call(attempt -> warmUpDependency.call(attempt, call));
       } else {
         hedge.call(attempt -> {
+          Attempt routed = policy.oracleRouted()
+              ? new OracleAttempt(attempt, dependency.oracleReplicaFor(attempt, call)) : attempt;
           if (attempt.index() == 0) {
-            primaryReplica[call] = dependency.replicaFor(attempt, call);
+            primaryReplica[call] = dependency.replicaFor(routed, call);
           }
-          return dependency.call(attempt, call);
+          return dependency.call(routed, call);
         });
       }
       succeeded[call] = true;

@@ -263,7 +263,8 @@ enum Scenario {
     ReplicaSet set = ReplicaSet.builder().replicas(S8_REPLICAS, healthy).seed(seed).build();
     set.profile(1, ReplicaProfile.of(S8_LATENCY.scaledBy(5)));
     return new Dependency() {
-      private boolean secondHalf;
+      /** Written by the run's scheduler, read by attempt threads (the oracle). */
+      private volatile boolean secondHalf;
 
       @Override
       public Object call(dev.redundant.Attempt attempt, long callIndex) throws Exception {
@@ -277,6 +278,15 @@ enum Scenario {
         }
         int primary = new SplittableRandom(seed ^ callIndex).nextInt(S8_REPLICAS);
         return (primary + attempt.index()) % S8_REPLICAS;
+      }
+
+      @Override
+      public int oracleReplicaFor(dev.redundant.Attempt attempt, long callIndex) {
+        // The three replicas healthy in this phase (replica 1 is slow in the first half, replica 3 fails
+        // in the second), from a primary drawn per call as the blind policies draw theirs.
+        int[] healthy = secondHalf ? new int[] {0, 1, 2} : new int[] {0, 2, 3};
+        int primary = new SplittableRandom(seed ^ callIndex).nextInt(healthy.length);
+        return healthy[(primary + attempt.index()) % healthy.length];
       }
 
       @Override

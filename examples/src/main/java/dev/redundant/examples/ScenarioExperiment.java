@@ -161,7 +161,8 @@ final class ScenarioExperiment {
         }
         if (row.policy().equals("fixed") || row.policy().equals("none")) {
           points.add(new Frontier.Point(row.attemptsPerCall(), row.percentileMs(99)));
-        } else if (row.policy().equals("adaptive") || row.policy().equals("replica-aware")) {
+        } else if (row.policy().equals("adaptive") || row.policy().equals("replica-aware")
+            || row.policy().equals("oracle")) {
           compared.add(row);
         }
       }

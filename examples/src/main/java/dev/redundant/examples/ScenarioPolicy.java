@@ -17,11 +17,18 @@ import java.util.stream.IntStream;
  * with the run's {@link PhaseCounter} as its listener.
  *
  * @param policy {@code none}, {@code notebook}, {@code fixed}, {@code adaptive}, {@code adaptive-no-deadline},
- *     {@code adaptive-default-budget}, {@code adaptive-no-budget} or {@code replica-aware}
+ *     {@code adaptive-default-budget}, {@code adaptive-no-budget}, {@code replica-aware} or {@code oracle}
  * @param delayMs the delay of a {@code fixed} policy in the scenario's milliseconds, null otherwise
  * @param build builds the policy with a listener
+ * @param oracleRouted whether the run sends the attempts where {@link Dependency#oracleReplicaFor} says
+ *     (the {@code oracle} row of S8: the bound for routing), instead of where the policy or the blind rule does
  */
-record ScenarioPolicy(String policy, Double delayMs, Function<HedgeListener, Hedge<Object>> build) {
+record ScenarioPolicy(String policy, Double delayMs, Function<HedgeListener, Hedge<Object>> build,
+    boolean oracleRouted) {
+
+  ScenarioPolicy(String policy, Double delayMs, Function<HedgeListener, Hedge<Object>> build) {
+    this(policy, delayMs, build, false);
+  }
 
   /**
    * Returns the policies a scenario compares: no hedging, the notebook's 2 at once (not on S7a/S7b), the
@@ -58,6 +65,10 @@ record ScenarioPolicy(String policy, Double delayMs, Function<HedgeListener, Hed
         HedgeBuilder<Object> builder = adaptiveBuilder(scenario, true, budgetFor(scenario.targetExtraLoad()), listener);
         return builder.replicas(Replicas.of(IntStream.range(0, Scenario.S8_REPLICAS).boxed().toList())).build();
       }));
+      // The same adaptive policy, its attempts sent by an oracle that knows which replica is slow or
+      // failing in each phase: what perfect routing would reach at the same L.
+      policies.add(new ScenarioPolicy("oracle", null, listener -> adaptiveBuilder(scenario, true,
+          budgetFor(scenario.targetExtraLoad()), listener).build(), true));
     }
     if (sweep) {
       for (double delay : scenario.sweepDelaysSeconds()) {

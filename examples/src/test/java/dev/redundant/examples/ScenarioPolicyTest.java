@@ -49,7 +49,7 @@ class ScenarioPolicyTest {
         case S1D -> List.of("none", "notebook", "fixed", "adaptive", "adaptive-no-deadline");
         case S6A, S6B -> List.of("none", "notebook", "fixed", "adaptive", "adaptive-default-budget");
         case S7A, S7B -> List.of("none", "fixed", "adaptive", "adaptive-no-budget");
-        case S8 -> List.of("none", "fixed", "adaptive", "replica-aware");
+        case S8 -> List.of("none", "fixed", "adaptive", "replica-aware", "oracle");
         default -> List.of("none", "notebook", "fixed", "adaptive");
       };
       assertThat(names).as(scenario.id()).containsExactlyElementsOf(expected);
@@ -63,6 +63,52 @@ class ScenarioPolicyTest {
     assertThat(adaptive).contains("adaptiveDelay=AdaptiveDelay[targetExtraLoad=0.1").doesNotContain("replicas=");
     assertThat(aware).startsWith(adaptive.substring(0, adaptive.length() - 1))
         .endsWith(", replicas=Replicas[0, 1, 2, 3][decay=PT1S]]");
+  }
+
+  @Test
+  void theOracleIsTheAdaptivePolicyWhoseAttemptsTheRunSendsToHealthyReplicas() {
+    ScenarioPolicy oracle = ScenarioPolicy.of(Scenario.S8, false).get(4);
+    assertThat(oracle.oracleRouted()).isTrue();
+    assertThat(oracle.build().apply(LISTENER).toString())
+        .isEqualTo(ScenarioPolicy.adaptivePolicy(Scenario.S8, true, LISTENER).toString());
+    assertThat(ScenarioPolicy.of(Scenario.S8, false).get(3).oracleRouted()).isFalse();
+
+    Timeline timeline = Scenario.S8.timeline(100);
+    Dependency dependency = Scenario.S8.newDependency(42, timeline);
+    dependency.advanceTo(0);
+    for (long call = 0; call < 200; call++) {
+      assertThat(oracleReplicas(dependency, call)).as("call %s, first half", call).doesNotHaveDuplicates()
+          .doesNotContain(1); // slow in the first half
+    }
+    dependency.advanceTo(50);
+    for (long call = 200; call < 400; call++) {
+      assertThat(oracleReplicas(dependency, call)).as("call %s, second half", call).doesNotHaveDuplicates()
+          .doesNotContain(3); // failing in the second half
+    }
+  }
+
+  /** The replicas the oracle sends a call's three attempts to. */
+  private static List<Integer> oracleReplicas(Dependency dependency, long call) {
+    return java.util.stream.IntStream.range(0, 3).mapToObj(i -> dependency.oracleReplicaFor(attempt(i), call)).toList();
+  }
+
+  private static dev.redundant.Attempt attempt(int index) {
+    return new dev.redundant.Attempt() {
+      @Override
+      public int index() {
+        return index;
+      }
+
+      @Override
+      public Trigger trigger() {
+        return index == 0 ? Trigger.FIRST : Trigger.HEDGE;
+      }
+
+      @Override
+      public java.time.Duration sinceCallStart() {
+        return java.time.Duration.ZERO;
+      }
+    };
   }
 
   @Test
