@@ -56,8 +56,6 @@ final class AttemptRun implements Runnable, Attempt {
 
   /** The {@code runner} of an attempt whose launch failed before it ran: it must never run. */
   private static final Thread NEVER_RUN = Thread.ofVirtual().unstarted(() -> { });
-  /** The {@code runner} of a staged attempt: its thread is the launcher's, which is never interrupted. */
-  private static final Thread STAGED = Thread.ofVirtual().unstarted(() -> { });
 
   private final Race<?> race;
   private final int index;
@@ -139,7 +137,7 @@ final class AttemptRun implements Runnable, Attempt {
    * none is interrupted: a canceller cancels the stage instead.
    */
   private void runStaged() {
-    RUNNER.setVolatile(this, STAGED); // a canceller must never interrupt the launcher
+    // runner stays null: its thread is the launcher's, which a canceller must never interrupt.
     if (state != ACTIVE) {
       race.runEnded(); // cancelled before it started: the task is never invoked
       return;
@@ -350,7 +348,7 @@ final class AttemptRun implements Runnable, Attempt {
       cancelOutcome = as;
       cancelFailure = cause;
       Thread r = runner;
-      if (r != null && r != NEVER_RUN && r != STAGED) {
+      if (r != null && r != NEVER_RUN) { // null for a staged attempt, whose launcher is not its own
         interruptSent = true;
         r.interrupt();
       }

@@ -83,6 +83,7 @@ public final class Race<T> implements ClockedCall, LoopCall {
   private static final VarHandle RUNNING;
   private static final VarHandle FIRST_RECORDED;
   private static final VarHandle TRIED_REPLICAS;
+  private static final VarHandle LAST_START;
   private static final VarHandle RUNS = MethodHandles.arrayElementVarHandle(AttemptRun[].class);
 
   static {
@@ -94,6 +95,7 @@ public final class Race<T> implements ClockedCall, LoopCall {
       RUNNING = lookup.findVarHandle(Race.class, "running", int.class);
       FIRST_RECORDED = lookup.findVarHandle(Race.class, "firstRecorded", boolean.class);
       TRIED_REPLICAS = lookup.findVarHandle(Race.class, "triedReplicas", long.class);
+      LAST_START = lookup.findVarHandle(Race.class, "lastStartNanos", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -300,7 +302,9 @@ public final class Race<T> implements ClockedCall, LoopCall {
       }
       allowed = true;
       if (watchesClock) {
-        lastStartNanos = now; // before the count grows: see ClockedCall.latestStartNanos
+        // Before the count grows (see ClockedCall.latestStartNanos): the CAS below publishes it, so a
+        // release store is enough, and costs no fence.
+        LAST_START.setRelease(this, now);
       }
       if (STARTED.compareAndSet(this, n, n + 1)) {
         config.closedLoop.countLaunch(trigger);

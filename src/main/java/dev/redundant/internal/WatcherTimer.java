@@ -1,5 +1,7 @@
 package dev.redundant.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.PriorityQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,9 +36,22 @@ final class WatcherTimer {
 
   /** What one call waits for. */
   static final class Entry {
+    private static final VarHandle CALL;
+
+    static {
+      try {
+        CALL = MethodHandles.lookup().findVarHandle(Entry.class, "call", RaceFuture.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
     final long dueNanos;
-    /** The call whose watcher to start; null once it was decided. */
-    private volatile @Nullable RaceFuture<?> call;
+    /**
+     * The call whose watcher to start; null once it was decided. Written plainly at construction (the push's
+     * CAS publishes it), cleared with a release store (no fence on the caller's path), read with acquire.
+     */
+    private @Nullable RaceFuture<?> call;
     @Nullable Entry next;
 
     Entry(long dueNanos, RaceFuture<?> call) {
@@ -46,7 +61,12 @@ final class WatcherTimer {
 
     /** The call was decided: the timer drops this entry, and holds nothing of the call any more. */
     void cancel() {
-      call = null;
+      CALL.setRelease(this, null);
+    }
+
+    /** The call, or null once it was decided. */
+    @Nullable RaceFuture<?> call() {
+      return (RaceFuture<?>) CALL.getAcquire(this);
     }
   }
 
@@ -103,7 +123,7 @@ final class WatcherTimer {
     int compactAt = DRAIN_EVERY;
     for (;;) {
       for (Entry e = incoming.getAndSet(null); e != null; e = e.next) {
-        if (e.call != null) {
+        if (e.call() != null) {
           due.add(e);
         } else {
           drop(e); // of a call decided already
@@ -115,9 +135,9 @@ final class WatcherTimer {
       }
       long now = System.nanoTime();
       Entry first;
-      while ((first = due.peek()) != null && (first.call == null || first.dueNanos - now <= 0)) {
+      while ((first = due.peek()) != null && (first.call() == null || first.dueNanos - now <= 0)) {
         due.poll();
-        RaceFuture<?> call = first.call;
+        RaceFuture<?> call = first.call();
         if (call == null) {
           drop(first);
           continue;
@@ -171,7 +191,7 @@ final class WatcherTimer {
   }
 
   private static boolean dropIfDecided(Entry e) {
-    if (e.call != null) {
+    if (e.call() != null) {
       return false;
     }
     drop(e);
