@@ -10,9 +10,9 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The future of an asynchronous call, and the call's clock watcher. Cancelling it, or completing it from outside (including
- * {@link #orTimeout}, {@link #completeAsync}, {@code obtrude...}), ends the call and interrupts every
- * attempt still running; plain {@link CompletableFuture#cancel(boolean)} would interrupt nothing. The engine
+ * The future of an asynchronous call, and the call's clock watcher. Cancelling it, or completing it from
+ * outside (including {@link #orTimeout}, {@link #completeAsync}, {@code obtrude...}), ends the call and
+ * interrupts every attempt still running; plain {@link CompletableFuture#cancel(boolean)} would interrupt nothing. The engine
  * completes it only after the losers were interrupted, so a dependent stage finds them interrupted.
  *
  * <p><b>The clock watcher.</b> A call with hedges or timeouts needs a thread to wait on its clock: on the
@@ -36,7 +36,7 @@ final class RaceFuture<T> extends CompletableFuture<T> {
     }
   }
 
-  // Set by Race.startAsync right after construction, before the future reaches anyone: never null in use.
+  // Set by Race.callAsync right after construction, before the future reaches anyone: never null in use.
   @SuppressWarnings("NullAway.Init")
   Race<T> race;
   /** Whether the outcome of a call that waits for losers was handed to this future. */

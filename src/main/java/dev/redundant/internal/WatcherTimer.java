@@ -1,5 +1,7 @@
 package dev.redundant.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.PriorityQueue;
@@ -20,9 +22,9 @@ import org.jspecify.annotations.Nullable;
  * an {@link Entry} on a lock-free stack (one CAS) and wakes the timer thread only if it sleeps and the entry
  * is due before the timer would wake anyway, or once in {@value #DRAIN_EVERY} entries on average so that the entries of
  * decided calls are dropped in batches and never pile up; a decided call clears its entry's reference to
- * itself ({@link Entry#cancel}), so the timer holds no call it does not need. When every entry it holds
- * belongs to a decided call, the timer still wakes when the latest of them was due (and then sleeps for
- * good if nothing came meanwhile), so that the next calls' entries need no wake-up either.
+ * itself ({@link Entry#cancel}), so the timer holds no call it does not need. Having dropped entries of
+ * decided calls, the timer still wakes when the latest of them was due (unless a live entry is due before;
+ * and it sleeps for good if nothing came meanwhile), so that the next calls' entries need no wake-up either.
  *
  * <p><b>Threads.</b> One virtual thread, started on first use and parked while there is nothing to do; it
  * runs no user code (the watcher it starts does the call's work). Nothing to shut down.
@@ -148,11 +150,13 @@ final class WatcherTimer {
           // a call's watcher that cannot start (out of memory): the others must still be served
         }
       }
-      // With nothing to watch but entries of decided calls dropped, the timer wakes when the latest of them
-      // was due, as if they were still there: the next calls' entries, due later, then need no unpark.
-      // Parking for good instead, every call would wake it while the previous calls' entries all belong
-      // to calls decided before it ran (the usual case), at a cost of the order of the call itself.
-      boolean lingers = first == null && dropped && droppedDueNanos - now > 0;
+      // Having dropped entries of decided calls, the timer wakes when the latest of them was due, as if
+      // they were still there (unless a live entry is due before): the next calls' entries, due later, then
+      // need no unpark. Parking for good instead, or until a live entry due later, every call would wake
+      // it while the previous calls' entries all belong to calls decided before it ran (the usual case),
+      // at a cost of the order of the call itself. Waking earlier than the first live entry is harmless.
+      boolean lingers = dropped && droppedDueNanos - now > 0
+          && (first == null || droppedDueNanos - first.dueNanos < 0);
       dropped = false;
       if (first == null && !lingers) {
         timerState = PARKED;
@@ -160,7 +164,7 @@ final class WatcherTimer {
           LockSupport.park();
         }
       } else {
-        long wakeAt = first != null ? first.dueNanos : droppedDueNanos;
+        long wakeAt = lingers ? droppedDueNanos : requireNonNull(first, "first").dueNanos;
         wakeAtNanos = wakeAt;
         timerState = PARKED_UNTIL;
         if (incoming.get() == null) {
