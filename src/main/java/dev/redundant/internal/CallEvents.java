@@ -46,7 +46,8 @@ final class CallEvents {
     }
   }
 
-  private final EventRelay relay;
+  /** The policy's listener, which every event of the call goes to. */
+  final EventRelay relay;
   private final Race<?> call;
   @SuppressWarnings("UnusedVariable") // read and written through PENDING
   private volatile int pending;

@@ -121,7 +121,6 @@ public final class PolicyRuntime {
     return closedLoop.statistics();
   }
 
-
   /**
    * The spin advisor for calls of {@code task}'s class. Costs a field read and a compare when the same
    * call site calls again; a {@link ClassValue} lookup when call sites alternate. Holding the last class

@@ -202,7 +202,7 @@ public final class Race<T> implements ClockedCall, LoopCall {
     RaceFuture<T> future = new RaceFuture<>();
     Race<T> race = new Race<>(config, task, kind, future, limitNanos, withResult);
     future.race = race;
-    if (race.watchesClock && config.events != null) {
+    if (race.watchesClock && race.events != null) {
       future.createWatcher();
     }
     race.begin();
@@ -321,8 +321,8 @@ public final class Race<T> implements ClockedCall, LoopCall {
     if (config.waitForLosers) {
       RUNNING.getAndAdd(this, 1);
     }
-    if (config.events != null) {
-      config.events.started(run);
+    if (events != null) {
+      events.relay.started(run);
     }
     RUNS.setVolatile(runs, index, run);
     return run;
@@ -382,8 +382,8 @@ public final class Race<T> implements ClockedCall, LoopCall {
 
   /** Ends an attempt that was published after the call was decided: it never runs. */
   private void dropLaunch(AttemptRun run, long now) {
-    if (run.cancel(Outcome.CANCELLED, null, now) && config.events != null) {
-      config.events.cancelled(run);
+    if (run.cancel(Outcome.CANCELLED, null, now) && events != null) {
+      events.relay.cancelled(run);
     }
     runEnded();
   }
@@ -417,7 +417,7 @@ public final class Race<T> implements ClockedCall, LoopCall {
    * loop, a {@link HedgeResult}, the listener, the replica's latency), else the call's start, unread.
    */
   long valueEndNanos(int index) {
-    return config.closedLoop.needsEndTime(this, index) || withResult || config.events != null
+    return config.closedLoop.needsEndTime(this, index) || withResult || events != null
         || config.replicas != null ? now() : startNanos;
   }
 
@@ -447,8 +447,8 @@ public final class Race<T> implements ClockedCall, LoopCall {
     attemptEnded(run, null, endNanos);
     config.closedLoop.callEnded(this, run.trigger());
     release();
-    if (config.events != null && events != null) {
-      config.events.succeeded(run, run.since(endNanos));
+    if (events != null) {
+      events.relay.succeeded(run, run.since(endNanos));
       events.callFinished(run.index());
     }
   }
@@ -475,8 +475,8 @@ public final class Race<T> implements ClockedCall, LoopCall {
       Log.debug("Attempt {} failed{}: {}", run.index(), endsTheCall ? " and ends the call" : "",
           Failures.describe(failure));
     }
-    if (config.events != null) {
-      config.events.failed(run, run.report());
+    if (events != null) {
+      events.relay.failed(run, run.report());
     }
     attemptEnded(run, how, 0);
   }
@@ -553,8 +553,8 @@ public final class Race<T> implements ClockedCall, LoopCall {
     } else {
       failoverRefused = reason == SkippedAttempt.Reason.BUDGET ? CallEnd.NO_BUDGET : CallEnd.NO_TIME;
     }
-    if (config.events != null) {
-      config.events.skipped(new SkippedAttempt(index, trigger, reason, Duration.ofNanos(Nanos.since(now, startNanos))));
+    if (events != null) {
+      events.relay.skipped(new SkippedAttempt(index, trigger, reason, Duration.ofNanos(Nanos.since(now, startNanos))));
     }
   }
 
@@ -635,8 +635,8 @@ public final class Race<T> implements ClockedCall, LoopCall {
         read = true;
       }
       if (run.cancel(Outcome.CANCELLED, null, now)) {
-        if (config.events != null) {
-          config.events.cancelled(run);
+        if (events != null) {
+          events.relay.cancelled(run);
         }
         attemptEnded(run, Outcome.CANCELLED, now);
       } else if (run.returnedValue()) {

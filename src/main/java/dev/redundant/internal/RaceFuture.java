@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The future of an asynchronous call, and the call's clock watcher. Cancelling it, or completing it from
  * outside (including {@link #orTimeout}, {@link #completeAsync}, {@code obtrude...}), ends the call and
- * interrupts every attempt still running; plain {@link CompletableFuture#cancel(boolean)} would interrupt nothing. The engine
- * completes it only after the losers were interrupted, so a dependent stage finds them interrupted.
+ * interrupts every attempt still running; plain {@link CompletableFuture#cancel(boolean)} would interrupt
+ * nothing. The engine completes it only after the losers were interrupted, so a dependent stage finds them
+ * interrupted.
  *
  * <p><b>The clock watcher.</b> A call with hedges or timeouts needs a thread to wait on its clock: on the
  * system clock, the shared {@link WatcherTimer} starts it when the call's first event is due (never, for a

@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
  * {@code decay}s whatever the call rate. (A peak average, as Finagle's, jumps to every slow answer: with
  * lognormal latency it tracks the recent maximum, which hides a replica 5x slower than the others behind
  * the healthy replicas' own peaks.) An attempt cut short (a loser, a timeout) ran at least as long as it
- * did: it may raise the estimate, never lower it. <b>Failures</b> (failed, rejected, timed out) feed a failure rate, an EWMA of 0s and 1s
- * weighted the same way. <b>Ageing:</b> a replica's latency and failure rate, read for a choice, decay
+ * did: it may raise the estimate, never lower it. <b>Failures</b> (failed, rejected, timed out) feed a
+ * failure rate, an EWMA of 0s and 1s weighted the same way. <b>Ageing:</b> a replica's latency and failure rate, read for a choice, decay
  * towards 0 with the time since its last observation, so that a replica that was slow or failing, and no
  * longer chosen, looks cheap again after a few {@code decay}s and is probed: it wins its share back if it
  * recovered, and its new observation sends it back if not. No replica is starved for good.
@@ -79,6 +79,12 @@ public final class ReplicaRouter {
     State(long now) {
       this.observedNanos = now;
     }
+
+    /** Moves the latency estimate towards {@code ranNanos} by {@code weight}; the first answer sets it. */
+    void observeLatency(long ranNanos, double weight) {
+      double latency = latencyNanos;
+      latencyNanos = answered ? latency + (ranNanos - latency) * weight : ranNanos;
+    }
   }
 
   /** The number of replicas. */
@@ -116,16 +122,13 @@ public final class ReplicaRouter {
       candidates = all; // every replica tried: any may be tried again
     }
     int count = Long.bitCount(candidates);
-    int chosen;
     if (count == 1) {
-      chosen = Long.numberOfTrailingZeros(candidates);
-    } else {
-      ThreadLocalRandom random = ThreadLocalRandom.current();
-      int a = nthBit(candidates, random.nextInt(count));
-      int b = nthBit(candidates & ~(1L << a), random.nextInt(count - 1));
-      chosen = cost(b, now) < cost(a, now) ? b : a;
+      return Long.numberOfTrailingZeros(candidates);
     }
-    return chosen;
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    int a = nthBit(candidates, random.nextInt(count));
+    int b = nthBit(candidates & ~(1L << a), random.nextInt(count - 1));
+    return cost(b, now) < cost(a, now) ? b : a;
   }
 
   /** An attempt was sent to {@code replica}: counted, and in flight until {@link #ended}. */
@@ -194,8 +197,7 @@ public final class ReplicaRouter {
     s.inFlight.decrementAndGet();
     double weight = 1 - kept(s, now); // how much a new observation counts: more, the older the last one
     if (how == null) {
-      double latency = s.latencyNanos;
-      s.latencyNanos = s.answered ? latency + (ranNanos - latency) * weight : ranNanos;
+      s.observeLatency(ranNanos, weight);
       s.answered = true;
       double failureRate = s.failureRate;
       s.failureRate = failureRate * (1 - weight);
@@ -204,9 +206,8 @@ public final class ReplicaRouter {
     }
     if (how == Outcome.CANCELLED || how == Outcome.TIMED_OUT) {
       // Guard against an attempt cancelled before it ran long enough to say anything: it only raises.
-      double latency = s.latencyNanos;
-      if (ranNanos > latency) {
-        s.latencyNanos = s.answered ? latency + (ranNanos - latency) * weight : ranNanos;
+      if (ranNanos > s.latencyNanos) {
+        s.observeLatency(ranNanos, weight);
         s.observedNanos = now;
       }
       if (how == Outcome.CANCELLED) {

@@ -83,6 +83,14 @@ final class WatcherTimer {
   private static volatile long wakeAtNanos;
   /** What the timer thread does: RUNNING, PARKED_UNTIL or PARKED. */
   private static volatile int timerState = RUNNING;
+  /**
+   * The latest due time among the entries of decided calls the timer dropped since it last parked (timer
+   * thread only), valid if {@link #dropped}.
+   */
+  private static long droppedDueNanos;
+  private static boolean dropped;
+  /** How many times a call unparked the timer thread (counted only then, which is rare; tests read it). */
+  private static final AtomicLong unparks = new AtomicLong();
   private static final Thread THREAD = Thread.ofVirtual().name("redundant-timer").start(WatcherTimer::run);
 
   private WatcherTimer() {}
@@ -110,15 +118,6 @@ final class WatcherTimer {
     }
     return entry;
   }
-
-  /**
-   * The latest due time among the entries of decided calls the timer dropped since it last parked (timer
-   * thread only), valid if {@link #dropped}.
-   */
-  private static long droppedDueNanos;
-  private static boolean dropped;
-  /** How many times a call unparked the timer thread (counted only then, which is rare; tests read it). */
-  private static final AtomicLong unparks = new AtomicLong();
 
   private static void run() {
     PriorityQueue<Entry> due = new PriorityQueue<>((a, b) -> Long.signum(a.dueNanos - b.dueNanos)); // wrap-safe

@@ -205,7 +205,7 @@ public final class FlakyTool {
       throw new IllegalStateException("a scripted tool follows its script, not the random model");
     }
     Reply<? extends Long> reply = fake.replyFor(callIndex);
-    Step step = stepOf(callIndex);
+    Step step = stepOf(reply);
     Kind kind = step.fails ? Kind.FAILURE : step.wait == Wait.SLOW ? Kind.SLOW : Kind.FAST;
     long latency = kind == Kind.FAILURE ? 0 : kind == Kind.SLOW
         ? between(slowMinNanos, slowMaxNanos, unit(callIndex, 2))
@@ -315,7 +315,11 @@ public final class FlakyTool {
   }
 
   private Step stepOf(long call) {
-    return Objects.requireNonNull(steps.get(fake.replyFor(call)), "step");
+    return stepOf(fake.replyFor(call));
+  }
+
+  private Step stepOf(Reply<? extends Long> reply) {
+    return Objects.requireNonNull(steps.get(reply), "step");
   }
 
   private double unit(long call, int draw) {
