@@ -2,6 +2,8 @@ package dev.redundant.internal;
 
 import dev.redundant.AttemptReport.Outcome;
 import dev.redundant.TimeSource;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -31,8 +33,8 @@ import org.jspecify.annotations.Nullable;
  * did.
  *
  * <p><b>Thread safety:</b> lock-free; every call of every policy sharing it records and chooses at once.
- * The estimates are updated by a read, then a write, of volatile fields: two updates of one replica at
- * the same moment may lose one of them, a loss the estimate does not notice (it is a moving average).
+ * The estimates are updated by a read, then an opaque write, of volatile fields (no fence on the call's
+ * path): two updates of one replica at the same moment may lose one of them, a loss the estimate does not notice (it is a moving average).
  * Counts are exact ({@link LongAdder}, {@link AtomicInteger}).
  */
 public final class ReplicaRouter {
@@ -61,8 +63,27 @@ public final class ReplicaRouter {
     this.time = time;
   }
 
-  /** What one replica was observed doing. */
+  /**
+   * What one replica was observed doing. The estimates are volatile for their readers (a read costs no
+   * fence) and written with opaque stores (no fence either): each is written whole and seen soon, and
+   * nothing else is ordered by them.
+   */
   private static final class State {
+    private static final VarHandle LATENCY;
+    private static final VarHandle FAILURE_RATE;
+    private static final VarHandle OBSERVED;
+
+    static {
+      try {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        LATENCY = lookup.findVarHandle(State.class, "latencyNanos", double.class);
+        FAILURE_RATE = lookup.findVarHandle(State.class, "failureRate", double.class);
+        OBSERVED = lookup.findVarHandle(State.class, "observedNanos", long.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
     final LongAdder attempts = new LongAdder();
     final LongAdder wins = new LongAdder();
     final LongAdder failures = new LongAdder();
@@ -83,7 +104,17 @@ public final class ReplicaRouter {
     /** Moves the latency estimate towards {@code ranNanos} by {@code weight}; the first answer sets it. */
     void observeLatency(long ranNanos, double weight) {
       double latency = latencyNanos;
-      latencyNanos = answered ? latency + (ranNanos - latency) * weight : ranNanos;
+      LATENCY.setOpaque(this, answered ? latency + (ranNanos - latency) * weight : ranNanos);
+    }
+
+    /** Sets the failure rate. */
+    void failureRate(double rate) {
+      FAILURE_RATE.setOpaque(this, rate);
+    }
+
+    /** The estimates were updated at {@code now}. */
+    void observed(long now) {
+      OBSERVED.setOpaque(this, now);
     }
   }
 
@@ -198,17 +229,18 @@ public final class ReplicaRouter {
     double weight = 1 - kept(s, now); // how much a new observation counts: more, the older the last one
     if (how == null) {
       s.observeLatency(ranNanos, weight);
-      s.answered = true;
-      double failureRate = s.failureRate;
-      s.failureRate = failureRate * (1 - weight);
-      s.observedNanos = now;
+      if (!s.answered) {
+        s.answered = true; // once per replica: the only fence here
+      }
+      s.failureRate(s.failureRate * (1 - weight));
+      s.observed(now);
       return;
     }
     if (how == Outcome.CANCELLED || how == Outcome.TIMED_OUT) {
       // Guard against an attempt cancelled before it ran long enough to say anything: it only raises.
       if (ranNanos > s.latencyNanos) {
         s.observeLatency(ranNanos, weight);
-        s.observedNanos = now;
+        s.observed(now);
       }
       if (how == Outcome.CANCELLED) {
         return;
@@ -216,8 +248,8 @@ public final class ReplicaRouter {
     }
     s.failures.increment();
     double failureRate = s.failureRate;
-    s.failureRate = failureRate + (1 - failureRate) * weight;
-    s.observedNanos = now;
+    s.failureRate(failureRate + (1 - failureRate) * weight);
+    s.observed(now);
   }
 
   /** An attempt on {@code replica} won its call. */
