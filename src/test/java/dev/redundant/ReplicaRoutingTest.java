@@ -172,6 +172,51 @@ class ReplicaRoutingTest {
         .isGreaterThan(CALLS / 8);
   }
 
+  /** One call of a single attempt on the manual clock: it takes {@code ms}, then returns, or fails. */
+  private static void callTaking(Hedge<String> hedge, ManualTimeSource time, double ms, boolean fails) {
+    try {
+      hedge.call(attempt -> {
+        time.advance(Duration.ofNanos((long) (ms * 1e6)));
+        if (fails) {
+          throw new IOException("failing");
+        }
+        return "ok";
+      });
+    } catch (AllAttemptsFailedException expected) {
+      assertThat(fails).isTrue();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void anAttemptStartingWithinAThousandthOfDecayOfAnObservedOneIsCountedButNotObserved() {
+    ManualTimeSource time = new ManualTimeSource();
+    Replicas<String> replicas = Replicas.builder(List.of("a")).decay(Duration.ofSeconds(1)).timeSource(time)
+        .build(); // observed attempts start at least 1 ms apart
+    Hedge<String> hedge = Hedge.<String>builder().maxAttempts(1).replicas(replicas).timeSource(time).build();
+
+    callTaking(hedge, time, 0.5, false); // starts at 0: observed, the first answer sets the estimate
+    callTaking(hedge, time, 100, false); // starts at 0.5 ms: counted, not observed
+    ReplicaStatistics stats = replicas.statistics().get(0);
+    assertThat(stats.attempts()).isEqualTo(2);
+    assertThat(stats.wins()).isEqualTo(2);
+    assertThat(stats.latency()).as("the estimate, still the first answer's (aged)")
+        .isLessThanOrEqualTo(Duration.ofNanos(500_000));
+
+    callTaking(hedge, time, 50, false); // starts at 100.5 ms: observed
+    assertThat(replicas.statistics().get(0).latency()).as("moved towards 50 ms").isGreaterThan(Duration.ofMillis(5));
+
+    callTaking(hedge, time, 0.2, true); // starts at 150.5 ms: observed
+    double afterObservedFailure = replicas.statistics().get(0).failureRate();
+    assertThat(afterObservedFailure).isPositive();
+    callTaking(hedge, time, 0, true); // starts at 150.7 ms: counted, not observed
+    ReplicaStatistics after = replicas.statistics().get(0);
+    assertThat(after.failures()).isEqualTo(2);
+    assertThat(after.attempts()).isEqualTo(5);
+    assertThat(after.failureRate()).isEqualTo(afterObservedFailure);
+  }
+
   @Test
   void theTaskTheListenerAndTheStatisticsNameEachAttemptsReplica() throws Exception {
     Replicas<String> replicas = Replicas.of("only");

@@ -63,6 +63,8 @@ final class AttemptRun implements Runnable, Attempt {
   final long startNanos;
   /** The replica chosen for this attempt, or {@link Attempt#NOT_ROUTED}. */
   private final int replica;
+  /** Whether this routed attempt's outcome updates its replica's estimates (see {@link ReplicaRouter#started}). */
+  private final boolean observed;
 
   private volatile int state;
   /** null until the run starts; then its thread, or NEVER_RUN if the launch failed first. */
@@ -81,12 +83,17 @@ final class AttemptRun implements Runnable, Attempt {
   private @Nullable Outcome cancelOutcome;
   private @Nullable Throwable cancelFailure;
 
-  AttemptRun(Race<?> race, int index, Trigger trigger, long startNanos, int replica) {
+  /**
+   * @param routed {@link Attempt#NOT_ROUTED}, or the replica's index as {@link ReplicaRouter#started}
+   *     returned it, with {@link ReplicaRouter#OBSERVED} if observed
+   */
+  AttemptRun(Race<?> race, int index, Trigger trigger, long startNanos, int routed) {
     this.race = race;
     this.index = index;
     this.trigger = trigger;
     this.startNanos = startNanos;
-    this.replica = replica;
+    this.replica = routed == NOT_ROUTED ? NOT_ROUTED : routed & ~ReplicaRouter.OBSERVED;
+    this.observed = routed != NOT_ROUTED && (routed & ReplicaRouter.OBSERVED) != 0;
   }
 
   @Override
@@ -216,7 +223,7 @@ final class AttemptRun implements Runnable, Attempt {
   private void returned(@Nullable Object value) {
     race.pending(1);
     try {
-      long endNanos = race.valueEndNanos(index); // read before anything else runs
+      long endNanos = race.valueEndNanos(index, observed); // read before anything else runs
       RejectedResultException rejection = race.config().rejection(index, value);
       if (rejection != null) {
         boolean own = finish(Outcome.REJECTED, rejection, endNanos);
@@ -327,7 +334,8 @@ final class AttemptRun implements Runnable, Attempt {
 
   /** This routed attempt ended, once, on the thread that ended it: its replica learns how. */
   private void replicaEnded(@Nullable Outcome how, long endNanos) {
-    requireNonNull(race.config().replicas, "replicas").ended(replica, how, Nanos.since(endNanos, startNanos), endNanos);
+    requireNonNull(race.config().replicas, "replicas")
+        .ended(replica, how, observed, Nanos.since(endNanos, startNanos), endNanos);
   }
 
   /**

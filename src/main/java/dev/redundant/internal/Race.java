@@ -258,7 +258,7 @@ public final class Race<T> implements ClockedCall, LoopCall {
       return false;
     }
     boolean together = trigger == Trigger.FIRST;
-    AttemptRun run = publish(index, trigger, now);
+    AttemptRun run = publish(index, trigger, together, now);
     if (!together) {
       start(run, now);
     }
@@ -268,7 +268,7 @@ public final class Race<T> implements ClockedCall, LoopCall {
       if (next == NONE) {
         break;
       }
-      run = publish(next, Trigger.HEDGE, now);
+      run = publish(next, Trigger.HEDGE, together, now);
       if (!together) {
         start(run, now);
       }
@@ -313,11 +313,16 @@ public final class Race<T> implements ClockedCall, LoopCall {
     }
   }
 
-  /** Creates attempt {@code index}, tells the listener it started, then publishes it: before anything can end it. */
-  private AttemptRun publish(int index, Trigger trigger, long now) {
+  /**
+   * Creates attempt {@code index}, tells the listener it started, then publishes it: before anything can
+   * end it.
+   *
+   * @param alone whether nothing else can launch meanwhile: the attempts of the call's start
+   */
+  private AttemptRun publish(int index, Trigger trigger, boolean alone, long now) {
     ReplicaRouter replicas = config.replicas;
     AttemptRun run = new AttemptRun(this, index, trigger, now,
-        replicas == null ? Attempt.NOT_ROUTED : chooseReplica(replicas, now));
+        replicas == null ? Attempt.NOT_ROUTED : chooseReplica(replicas, alone, now));
     if (config.waitForLosers) {
       RUNNING.getAndAdd(this, 1);
     }
@@ -363,8 +368,19 @@ public final class Race<T> implements ClockedCall, LoopCall {
   /**
    * Chooses the replica of the attempt about to be published, one the call has not tried unless it
    * tried all, and counts it in flight there.
+   *
+   * @param alone whether this thread is the call's only launcher: at its start ({@link #launch})
+   * @return the replica's index, as {@link ReplicaRouter#started} returns it
    */
-  private int chooseReplica(ReplicaRouter replicas, long now) {
+  private int chooseReplica(ReplicaRouter replicas, boolean alone, long now) {
+    if (alone) {
+      // Nothing else launches at the call's start: no read-modify-write; a release store (no fence) that
+      // any later launcher's getAndBitwiseOr reads.
+      long tried = triedReplicas;
+      int chosen = replicas.choose(tried, now);
+      TRIED_REPLICAS.setRelease(this, tried | 1L << chosen);
+      return replicas.started(chosen, now);
+    }
     for (;;) {
       long tried = triedReplicas;
       int chosen = replicas.choose(tried, now);
@@ -374,8 +390,7 @@ public final class Race<T> implements ClockedCall, LoopCall {
       // attempt thread) choosing at the same moment: if it took the same replica, choose again, unless
       // every replica has been tried.
       if ((before & bit) == 0 || replicas.allTried(before)) {
-        replicas.started(chosen);
-        return chosen;
+        return replicas.started(chosen, now);
       }
     }
   }
@@ -414,11 +429,14 @@ public final class Race<T> implements ClockedCall, LoopCall {
 
   /**
    * When attempt {@code index}'s task returned a value: the clock's reading if anyone uses it (the closed
-   * loop, a {@link HedgeResult}, the listener, the replica's latency), else the call's start, unread.
+   * loop, a {@link HedgeResult}, the listener, the replica's latency if the attempt is observed), else the
+   * call's start, unread.
+   *
+   * @param observed whether the attempt is routed and observed ({@link ReplicaRouter#started})
    */
-  long valueEndNanos(int index) {
-    return config.closedLoop.needsEndTime(this, index) || withResult || events != null
-        || config.replicas != null ? now() : startNanos;
+  long valueEndNanos(int index, boolean observed) {
+    return observed || config.closedLoop.needsEndTime(this, index) || withResult || events != null
+        ? now() : startNanos;
   }
 
   /** Disposes of a value that lost or was rejected (see {@link Decision#discard}). */

@@ -41,9 +41,18 @@ public final class ReplicaRouter {
   /** The most replicas a set holds: a call's tried replicas are one {@code long} of bits. */
   public static final int MAX_REPLICAS = 64;
   private static final double MAX_FAILURE_RATE = 0.95;
+  /**
+   * The flag {@link #started} adds to a replica's index when the attempt is observed: its outcome feeds
+   * the replica's estimates. An index is below {@value #MAX_REPLICAS}, so the flag never collides with it.
+   */
+  public static final int OBSERVED = 1 << 8;
+  /** The fraction of {@code decay} that the observed attempts of a replica start apart, at least. */
+  private static final long OBSERVATIONS_PER_DECAY = 1_000;
 
   private final State[] replicas;
   private final double decayNanos;
+  /** How far apart the observed attempts of one replica start, at least: {@code decay / 1000}. */
+  private final long observeEveryNanos;
   private final TimeSource time;
 
   /**
@@ -60,6 +69,7 @@ public final class ReplicaRouter {
       replicas[i] = new State(now);
     }
     this.decayNanos = decayNanos;
+    this.observeEveryNanos = Math.max(1, decayNanos / OBSERVATIONS_PER_DECAY);
     this.time = time;
   }
 
@@ -71,14 +81,16 @@ public final class ReplicaRouter {
   private static final class State {
     private static final VarHandle LATENCY;
     private static final VarHandle FAILURE_RATE;
-    private static final VarHandle OBSERVED;
+    private static final VarHandle OBSERVED_AT;
+    private static final VarHandle SAMPLED_AT;
 
     static {
       try {
         MethodHandles.Lookup lookup = MethodHandles.lookup();
         LATENCY = lookup.findVarHandle(State.class, "latencyNanos", double.class);
         FAILURE_RATE = lookup.findVarHandle(State.class, "failureRate", double.class);
-        OBSERVED = lookup.findVarHandle(State.class, "observedNanos", long.class);
+        OBSERVED_AT = lookup.findVarHandle(State.class, "observedNanos", long.class);
+        SAMPLED_AT = lookup.findVarHandle(State.class, "sampledNanos", long.class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
@@ -96,9 +108,12 @@ public final class ReplicaRouter {
     volatile double failureRate;
     /** When the estimates were last updated. */
     volatile long observedNanos;
+    /** When the latest attempt chosen to be observed started. */
+    volatile long sampledNanos;
 
     State(long now) {
       this.observedNanos = now;
+      this.sampledNanos = now - Long.MAX_VALUE / 2; // the first attempt is observed
     }
 
     /** Moves the latency estimate towards {@code ranNanos} by {@code weight}; the first answer sets it. */
@@ -114,7 +129,12 @@ public final class ReplicaRouter {
 
     /** The estimates were updated at {@code now}. */
     void observed(long now) {
-      OBSERVED.setOpaque(this, now);
+      OBSERVED_AT.setOpaque(this, now);
+    }
+
+    /** Chooses the attempt starting {@code now} to be observed; two starting at once may both be. */
+    void sampled(long now) {
+      SAMPLED_AT.setOpaque(this, now);
     }
   }
 
@@ -162,11 +182,26 @@ public final class ReplicaRouter {
     return cost(b, now) < cost(a, now) ? b : a;
   }
 
-  /** An attempt was sent to {@code replica}: counted, and in flight until {@link #ended}. */
-  void started(int replica) {
+  /**
+   * An attempt was sent to {@code replica}: counted, and in flight until {@link #ended}. It is observed
+   * (its outcome will update the replica's estimates) if no observed attempt of the replica started in the
+   * last {@code decay / 1000}: what a replica does is learnt from at most about 1,000 attempts per
+   * {@code decay}, chosen when they start, whatever their outcome will be, so the choice is unbiased. A
+   * replica called less often has every attempt observed; one called more often is spared a reading of the
+   * clock at each attempt's end (the estimates, a moving average weighted by time, need no more).
+   *
+   * @param now when the attempt starts, on the policy's clock
+   * @return {@code replica}, plus {@link #OBSERVED} if the attempt is observed
+   */
+  int started(int replica, long now) {
     State s = replicas[replica];
     s.attempts.increment();
     s.inFlight.incrementAndGet();
+    if (now - s.sampledNanos < observeEveryNanos) {
+      return replica;
+    }
+    s.sampled(now);
+    return replica | OBSERVED;
   }
 
   /** The index of the {@code n}th set bit of {@code bits}, from 0. */
@@ -217,15 +252,23 @@ public final class ReplicaRouter {
   }
 
   /**
-   * An attempt on {@code replica} ended, however; ends its count in flight and records what it says.
+   * An attempt on {@code replica} ended, however; ends its count in flight, counts a failure, and, if it
+   * was observed, records what it says.
    *
    * @param how {@code null} for a value (accepted: it may still have lost), else how it ended
-   * @param ranNanos how long it ran until it ended
-   * @param now the policy's clock now
+   * @param observed whether {@link #started} chose the attempt to be observed
+   * @param ranNanos how long it ran until it ended (read only if observed)
+   * @param now the policy's clock now (read only if observed)
    */
-  void ended(int replica, @Nullable Outcome how, long ranNanos, long now) {
+  void ended(int replica, @Nullable Outcome how, boolean observed, long ranNanos, long now) {
     State s = replicas[replica];
     s.inFlight.decrementAndGet();
+    if (!observed) {
+      if (how != null && how != Outcome.CANCELLED) {
+        s.failures.increment();
+      }
+      return;
+    }
     double weight = 1 - kept(s, now); // how much a new observation counts: more, the older the last one
     if (how == null) {
       s.observeLatency(ranNanos, weight);
