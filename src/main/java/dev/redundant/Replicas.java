@@ -30,7 +30,12 @@ import java.util.List;
  * <li><b>Latency</b> is learnt from the attempts that returned a value (a moving average over about
  *     {@link #decay()}); an attempt cut short by a winner or its attempt timeout ran at least that long, so
  *     it may raise the estimate, never lower it.
- *     <b>Failures</b> (failed, rejected, timed out) feed a failure rate learnt the same way.</li>
+ *     <b>Failures</b> (failed, rejected, timed out) feed a failure rate learnt the same way.
+ *     At a high call rate the estimates learn from a sample: an attempt is <em>observed</em> when no
+ *     observed attempt of its replica started in the last {@code decay / 1000}, chosen when it starts (so
+ *     the sample is blind to how the attempt ends), which bounds the work to about 1,000 observations per
+ *     {@code decay} per replica. Every attempt still counts in the replica's attempts in flight, its
+ *     attempts, wins and failures ({@link #statistics()}), which stay exact.</li>
  * <li><b>No replica is starved for good:</b> what was observed of a replica fades with the time since it
  *     was observed ({@code e^(-age/decay)}), so a replica that was slow or failing and is no longer
  *     chosen looks cheap again after a few {@code decay}s, is probed, and wins its share back if it

@@ -21,7 +21,12 @@ import org.jspecify.annotations.Nullable;
  * lognormal latency it tracks the recent maximum, which hides a replica 5x slower than the others behind
  * the healthy replicas' own peaks.) An attempt cut short (a loser, a timeout) ran at least as long as it
  * did: it may raise the estimate, never lower it. <b>Failures</b> (failed, rejected, timed out) feed a
- * failure rate, an EWMA of 0s and 1s weighted the same way. <b>Ageing:</b> a replica's latency and failure rate, read for a choice, decay
+ * failure rate, an EWMA of 0s and 1s weighted the same way. <b>Sampling:</b> only an observed attempt
+ * feeds the estimates, one that started when no observed attempt of its replica had started in the last
+ * {@code decay / 1000} ({@link #started} decides, at the start, so the sample does not depend on the
+ * outcome): at a high rate the end of most attempts then reads no clock and writes no estimate, and at
+ * about 1,000 observations per {@code decay} the average still follows a change within a few
+ * {@code decay}s. <b>Ageing:</b> a replica's latency and failure rate, read for a choice, decay
  * towards 0 with the time since its last observation, so that a replica that was slow or failing, and no
  * longer chosen, looks cheap again after a few {@code decay}s and is probed: it wins its share back if it
  * recovered, and its new observation sends it back if not. No replica is starved for good.
@@ -35,7 +40,8 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Thread safety:</b> lock-free; every call of every policy sharing it records and chooses at once.
  * The estimates are updated by a read, then an opaque write, of volatile fields (no fence on the call's
  * path): two updates of one replica at the same moment may lose one of them, a loss the estimate does not notice (it is a moving average).
- * Counts are exact ({@link LongAdder}, {@link AtomicInteger}).
+ * Counts (attempts in flight, attempts, wins, failures) are exact, observed or not ({@link LongAdder},
+ * {@link AtomicInteger}).
  */
 public final class ReplicaRouter {
   /** The most replicas a set holds: a call's tried replicas are one {@code long} of bits. */
