@@ -26,7 +26,7 @@ import java.util.List;
  *     replica that is slow for this call, a failover not back to the one that just failed.</li>
  * <li>Among the others, the cheaper of two chosen at random (power of two choices), by a cost that grows
  *     with the replica's observed latency, its recent failures and its attempts in flight:
- *     {@code latency x (inFlight + 1) / (1 - failureRate)^2}.</li>
+ *     {@code latency x (inFlight + 1) / (1 - failureRate)^3}.</li>
  * <li><b>Latency</b> is learnt from the attempts that returned a value (a moving average over about
  *     {@link #decay()}); an attempt cut short by a winner or its attempt timeout ran at least that long, so
  *     it may raise the estimate, never lower it.
