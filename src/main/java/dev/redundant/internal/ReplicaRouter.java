@@ -53,7 +53,7 @@ public final class ReplicaRouter {
    * the replica's estimates. An index is below {@value #MAX_REPLICAS}, so the flag never collides with it.
    */
   public static final int OBSERVED = 1 << 8;
-  /** The fraction of {@code decay} that the observed attempts of a replica start apart, at least. */
+  /** About how many attempts of one replica a {@code decay} observes, at most. */
   private static final long OBSERVATIONS_PER_DECAY = 1_000;
 
   private final State[] replicas;
