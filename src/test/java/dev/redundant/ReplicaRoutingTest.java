@@ -3,6 +3,7 @@ package dev.redundant;
 import static dev.redundant.Patiently.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.redundant.Callers.Caller;
 import dev.redundant.Replicas.ReplicaStatistics;
@@ -51,6 +52,13 @@ class ReplicaRoutingTest {
       assertThat(call.get(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isIn("a", "b", "c");
       assertThat(used).hasSize(3).doesNotHaveDuplicates();
     }
+    // Every attempt is counted once, however it ended: a win, or (a loser cancelled, or one whose value came
+    // too late) neither a win nor a failure; none is left in flight.
+    await().atMost(PATIENCE).until(() -> replicas.statistics().stream().allMatch(r -> r.inFlight() == 0));
+    List<ReplicaStatistics> stats = replicas.statistics();
+    assertThat(stats.stream().mapToLong(ReplicaStatistics::attempts).sum()).isEqualTo(3L * CALLS);
+    assertThat(stats.stream().mapToLong(ReplicaStatistics::wins).sum()).isEqualTo(CALLS);
+    assertThat(stats.stream().mapToLong(ReplicaStatistics::failures).sum()).isZero();
   }
 
   @Test

@@ -226,12 +226,12 @@ final class AttemptRun implements Runnable, Attempt {
       long endNanos = race.valueEndNanos(index, observed); // read before anything else runs
       RejectedResultException rejection = race.config().rejection(index, value);
       if (rejection != null) {
-        boolean own = finish(Outcome.REJECTED, rejection, endNanos);
+        boolean own = finish(Outcome.REJECTED, rejection);
         race.discard(value);
         if (own) {
           race.attemptFailed(this, Outcome.REJECTED, rejection, null, null);
         }
-      } else if (finish(null, null, endNanos)) {
+      } else if (finish(null, null)) {
         race.attemptSucceeded(this, value, endNanos);
       } else {
         race.discard(value); // cancelled while it returned: a loser
@@ -262,7 +262,7 @@ final class AttemptRun implements Runnable, Attempt {
           predicateFailure = t;
         }
       }
-      if (finish(Outcome.FAILED, thrown, 0)) {
+      if (finish(Outcome.FAILED, thrown)) {
         race.attemptFailed(this, Outcome.FAILED, thrown, ends, predicateFailure);
       }
     } finally {
@@ -313,11 +313,9 @@ final class AttemptRun implements Runnable, Attempt {
    *
    * @param how {@code null} for a value, else {@code FAILED} or {@code REJECTED}
    * @param failure the failure to report, or {@code null} for a value
-   * @param valueEndNanos for a value, when the task returned it (read only where needed: for a routed
-   *     attempt, its replica's latency)
    * @return whether this attempt ended itself (false: a canceller owns its outcome)
    */
-  boolean finish(@Nullable Outcome how, @Nullable Throwable failure, long valueEndNanos) {
+  boolean finish(@Nullable Outcome how, @Nullable Throwable failure) {
     if (how != null) { // a value needs no end time of its own: it wins, or is reported as cancelled
       finishNanos = race.now();
       finishOutcome = how;
@@ -326,16 +324,22 @@ final class AttemptRun implements Runnable, Attempt {
     if (!STATE.compareAndSet(this, ACTIVE, FINISHED)) {
       return false;
     }
-    if (replica != NOT_ROUTED) {
-      replicaEnded(how, how == null ? valueEndNanos : finishNanos);
+    if (how != null && replica != NOT_ROUTED) {
+      replicaEnded(how, false, finishNanos); // a value's replica learns it once the race says if it won
     }
     return true;
   }
 
-  /** This routed attempt ended, once, on the thread that ended it: its replica learns how. */
-  private void replicaEnded(@Nullable Outcome how, long endNanos) {
+  /**
+   * This routed attempt ended, once, on the thread that ended it: its replica learns how.
+   *
+   * @param how {@code null} for a value, else how it ended
+   * @param won whether its value won the call
+   * @param endNanos when it ended
+   */
+  void replicaEnded(@Nullable Outcome how, boolean won, long endNanos) {
     requireNonNull(race.config().replicas, "replicas")
-        .ended(replica, how, observed, Nanos.since(endNanos, startNanos), endNanos);
+        .ended(replica, how, won, observed, Nanos.since(endNanos, startNanos), endNanos);
   }
 
   /**
@@ -364,7 +368,7 @@ final class AttemptRun implements Runnable, Attempt {
       state = CANCELLED;
     }
     if (replica != NOT_ROUTED) {
-      replicaEnded(as, now);
+      replicaEnded(as, false, now);
     }
     CompletionStage<?> s = stage;
     if (s != null) {

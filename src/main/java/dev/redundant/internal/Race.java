@@ -453,15 +453,16 @@ public final class Race<T> implements ClockedCall, LoopCall {
   void attemptSucceeded(AttemptRun run, @Nullable Object value, long endNanos) {
     Object decision = withResult ? new Decision.Won(run.index(), value, endNanos)
         : value == null ? Decision.NIL : value;
-    if (!RESULT.compareAndSet(this, null, decision)) {
+    boolean won = RESULT.compareAndSet(this, null, decision);
+    if (config.replicas != null) {
+      run.replicaEnded(null, won, endNanos); // before release(): a caller back from the call sees it counted
+    }
+    if (!won) {
       discard(value); // a loser: the call was decided already
       attemptEnded(run, Outcome.CANCELLED, endNanos); // its decider may have
       return;
     }
     cancelOthers(run);
-    if (config.replicas != null) {
-      config.replicas.won(run.replicaIndex());
-    }
     attemptEnded(run, null, endNanos);
     config.closedLoop.callEnded(this, run.trigger());
     release();

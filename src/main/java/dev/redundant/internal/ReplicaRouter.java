@@ -5,8 +5,6 @@ import dev.redundant.TimeSource;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,8 +39,10 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Thread safety:</b> lock-free; every call of every policy sharing it records and chooses at once.
  * The estimates are updated by a read, then an opaque write, of volatile fields (no fence on the call's
  * path): two updates of one replica at the same moment may lose one of them, a loss the estimate does not notice (it is a moving average).
- * Counts (attempts in flight, attempts, wins, failures) are exact, observed or not ({@link LongAdder},
- * {@link AtomicInteger}).
+ * Counts (attempts, wins, failures, attempts in flight) are exact, observed or not: an attempt adds 1 to
+ * one counter when it starts (attempts) and to one when it ends (wins, failures, or the other ends), each an
+ * atomic add; attempts in flight are the attempts less the three ends, so the call's path makes two
+ * atomic updates per attempt, not one per count.
  */
 public final class ReplicaRouter {
   /** The most replicas a set holds: a call's tried replicas are one {@code long} of bits. */
@@ -57,7 +57,8 @@ public final class ReplicaRouter {
   private static final long OBSERVATIONS_PER_DECAY = 1_000;
 
   private final State[] replicas;
-  private final double decayNanos;
+  /** {@code 1 / decay}, ns: a product, where a quotient would cost a division per estimate read. */
+  private final double perDecayNanos;
   /** How far apart the observed attempts of one replica start, at least: {@code decay / 1000}. */
   private final long observeEveryNanos;
   private final TimeSource time;
@@ -75,7 +76,7 @@ public final class ReplicaRouter {
     for (int i = 0; i < size; i++) {
       replicas[i] = new State(now);
     }
-    this.decayNanos = decayNanos;
+    this.perDecayNanos = 1.0 / decayNanos;
     this.observeEveryNanos = Math.max(1, decayNanos / OBSERVATIONS_PER_DECAY);
     this.time = time;
   }
@@ -90,6 +91,10 @@ public final class ReplicaRouter {
     private static final VarHandle FAILURE_RATE;
     private static final VarHandle OBSERVED_AT;
     private static final VarHandle SAMPLED_AT;
+    private static final VarHandle ATTEMPTS;
+    private static final VarHandle WINS;
+    private static final VarHandle FAILURES;
+    private static final VarHandle OTHER_ENDS;
 
     static {
       try {
@@ -98,15 +103,23 @@ public final class ReplicaRouter {
         FAILURE_RATE = lookup.findVarHandle(State.class, "failureRate", double.class);
         OBSERVED_AT = lookup.findVarHandle(State.class, "observedNanos", long.class);
         SAMPLED_AT = lookup.findVarHandle(State.class, "sampledNanos", long.class);
+        ATTEMPTS = lookup.findVarHandle(State.class, "attempts", long.class);
+        WINS = lookup.findVarHandle(State.class, "wins", long.class);
+        FAILURES = lookup.findVarHandle(State.class, "failures", long.class);
+        OTHER_ENDS = lookup.findVarHandle(State.class, "otherEnds", long.class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
     }
 
-    final LongAdder attempts = new LongAdder();
-    final LongAdder wins = new LongAdder();
-    final LongAdder failures = new LongAdder();
-    final AtomicInteger inFlight = new AtomicInteger();
+    /** Attempts started. */
+    volatile long attempts;
+    /** Attempts that won their call. */
+    volatile long wins;
+    /** Attempts that failed, were rejected or timed out. */
+    volatile long failures;
+    /** Attempts that ended otherwise: cancelled, or a value that lost. */
+    volatile long otherEnds;
     /** The latency estimate, ns; 0 until the first observation. */
     volatile double latencyNanos;
     /** Whether it ever returned a value: until then its latency is unknown, not 0. */
@@ -142,6 +155,31 @@ public final class ReplicaRouter {
     /** Chooses the attempt starting {@code now} to be observed; two starting at once may both be. */
     void sampled(long now) {
       SAMPLED_AT.setOpaque(this, now);
+    }
+
+    void started() {
+      ATTEMPTS.getAndAdd(this, 1L);
+    }
+
+    void won() {
+      WINS.getAndAdd(this, 1L);
+    }
+
+    void failed() {
+      FAILURES.getAndAdd(this, 1L);
+    }
+
+    void endedOtherwise() {
+      OTHER_ENDS.getAndAdd(this, 1L);
+    }
+
+    /**
+     * The attempts in flight: started, less ended. The ends are read before the starts, so that every end
+     * counted has its start counted (an attempt starts before it ends): never below 0.
+     */
+    long inFlight() {
+      long ended = wins + failures + otherEnds;
+      return attempts - ended;
     }
   }
 
@@ -183,9 +221,10 @@ public final class ReplicaRouter {
     if (count == 1) {
       return Long.numberOfTrailingZeros(candidates);
     }
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    int a = nthBit(candidates, random.nextInt(count));
-    int b = nthBit(candidates & ~(1L << a), random.nextInt(count - 1));
+    // One draw for both: an ordered pair of distinct candidates, uniformly.
+    int pair = ThreadLocalRandom.current().nextInt(count * (count - 1));
+    int a = nthBit(candidates, pair % count);
+    int b = nthBit(candidates & ~(1L << a), pair / count);
     return cost(b, now) < cost(a, now) ? b : a;
   }
 
@@ -202,8 +241,7 @@ public final class ReplicaRouter {
    */
   int started(int replica, long now) {
     State s = replicas[replica];
-    s.attempts.increment();
-    s.inFlight.incrementAndGet();
+    s.started();
     if (now - s.sampledNanos < observeEveryNanos) {
       return replica;
     }
@@ -230,7 +268,7 @@ public final class ReplicaRouter {
     double failureRate = Math.min(MAX_FAILURE_RATE, s.failureRate * kept);
     double latency = (s.answered ? s.latencyNanos : slowestAnswered(now)) * kept;
     double success = 1 - failureRate;
-    return latency * (s.inFlight.get() + 1) / (success * success * success);
+    return latency * (s.inFlight() + 1) / (success * success * success);
   }
 
   /** The highest latency estimate, aged, of the replicas that answered; 0 if none did. */
@@ -254,26 +292,30 @@ public final class ReplicaRouter {
     if (age <= 0) {
       return 1;
     }
-    double x = age / decayNanos;
+    double x = age * perDecayNanos;
     return x < 1e-3 ? 1 - x : Math.exp(-x);
   }
 
   /**
-   * An attempt on {@code replica} ended, however; ends its count in flight, counts a failure, and, if it
-   * was observed, records what it says.
+   * An attempt on {@code replica} ended, however: ends its count in flight, counts how it ended, and, if
+   * it was observed, records what it says.
    *
-   * @param how {@code null} for a value (accepted: it may still have lost), else how it ended
+   * @param how {@code null} for a value (accepted, whether it won or lost), else how it ended
+   * @param won whether it won its call (a value only)
    * @param observed whether {@link #started} chose the attempt to be observed
    * @param ranNanos how long it ran until it ended (read only if observed)
    * @param now the policy's clock now (read only if observed)
    */
-  void ended(int replica, @Nullable Outcome how, boolean observed, long ranNanos, long now) {
+  void ended(int replica, @Nullable Outcome how, boolean won, boolean observed, long ranNanos, long now) {
     State s = replicas[replica];
-    s.inFlight.decrementAndGet();
+    if (won) {
+      s.won();
+    } else if (how == null || how == Outcome.CANCELLED) {
+      s.endedOtherwise();
+    } else {
+      s.failed();
+    }
     if (!observed) {
-      if (how != null && how != Outcome.CANCELLED) {
-        s.failures.increment();
-      }
       return;
     }
     double weight = 1 - kept(s, now); // how much a new observation counts: more, the older the last one
@@ -296,15 +338,9 @@ public final class ReplicaRouter {
         return;
       }
     }
-    s.failures.increment();
     double failureRate = s.failureRate;
     s.failureRate(failureRate + (1 - failureRate) * weight);
     s.observed(now);
-  }
-
-  /** An attempt on {@code replica} won its call. */
-  void won(int replica) {
-    replicas[replica].wins.increment();
   }
 
   /**
@@ -317,7 +353,8 @@ public final class ReplicaRouter {
     State s = replicas[replica];
     long now = time.nanoTime();
     double kept = kept(s, now);
-    return new Snapshot(s.attempts.sum(), s.wins.sum(), s.failures.sum(), s.inFlight.get(),
+    long inFlight = s.inFlight(); // the ends before the attempts: every end read has its start counted
+    return new Snapshot(s.attempts, s.wins, s.failures, (int) inFlight,
         (long) (s.latencyNanos * kept), s.failureRate * kept, cost(replica, now));
   }
 
