@@ -126,6 +126,23 @@ class ReplicaRoutingTest {
   }
 
   @Test
+  void alikeReplicasShareTheFirstAttemptsEvenly() {
+    ManualTimeSource time = new ManualTimeSource();
+    Replicas<String> replicas = Replicas.builder(List.of("a", "b", "c")).timeSource(time).build();
+    Hedge<String> hedge = Hedge.<String>builder().maxAttempts(1).replicas(replicas).timeSource(time).build();
+    int calls = 3_000;
+
+    List<Integer> firsts = sequentialCalls(hedge, replicas, time, calls, Map.of("a", 10, "b", 10, "c", 10));
+
+    // Each share is 1/3 +- 0.009 (one standard deviation): a choice that favoured a position of the
+    // random pair, or a replica, would leave these bounds.
+    for (int replica = 0; replica < 3; replica++) {
+      assertThat(count(firsts, replica)).as("first attempts of replica %s, of %s", replica, calls)
+          .isBetween(calls / 4L, calls * 5L / 12);
+    }
+  }
+
+  @Test
   void aSlowReplicaReceivesFewFirstAttemptsOnceItIsLearnt() {
     ManualTimeSource time = new ManualTimeSource();
     Replicas<String> replicas = Replicas.builder(List.of("a", "slow", "c", "d")).timeSource(time).build();

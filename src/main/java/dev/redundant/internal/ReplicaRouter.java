@@ -221,11 +221,27 @@ public final class ReplicaRouter {
     if (count == 1) {
       return Long.numberOfTrailingZeros(candidates);
     }
-    // One draw for both: an ordered pair of distinct candidates, uniformly.
-    int pair = ThreadLocalRandom.current().nextInt(count * (count - 1));
-    int a = nthBit(candidates, pair % count);
-    int b = nthBit(candidates & ~(1L << a), pair / count);
-    return cost(b, now) < cost(a, now) ? b : a;
+    // One draw for both: an ordered pair of distinct candidates, each uniform by multiply-and-shift of
+    // 32 random bits (no division; the bias is below count / 2^32).
+    long bits = ThreadLocalRandom.current().nextLong();
+    int first = (int) (((bits >>> 32) * count) >>> 32);
+    int second = (int) (((bits & 0xFFFF_FFFFL) * (count - 1)) >>> 32);
+    int a;
+    int b;
+    if (candidates == all) { // no replica tried yet (a call's first attempt): the nth candidate is n
+      a = first;
+      b = second < first ? second : second + 1;
+    } else {
+      a = nthBit(candidates, first);
+      b = nthBit(candidates & ~(1L << a), second);
+    }
+    // cost(b) < cost(a), cross-multiplied: load / success^3 with no division.
+    State sa = replicas[a];
+    State sb = replicas[b];
+    double keptA = kept(sa, now);
+    double keptB = kept(sb, now);
+    return load(sb, keptB, now) * successCubed(sa, keptA) < load(sa, keptA, now) * successCubed(sb, keptB)
+        ? b : a;
   }
 
   /**
@@ -265,10 +281,19 @@ public final class ReplicaRouter {
   double cost(int replica, long now) {
     State s = replicas[replica];
     double kept = kept(s, now);
-    double failureRate = Math.min(MAX_FAILURE_RATE, s.failureRate * kept);
+    return load(s, kept, now) / successCubed(s, kept);
+  }
+
+  /** The numerator of the cost: {@code latency x (inFlight + 1)}, the latency aged by {@code kept}. */
+  private double load(State s, double kept, long now) {
     double latency = (s.answered ? s.latencyNanos : slowestAnswered(now)) * kept;
-    double success = 1 - failureRate;
-    return latency * (s.inFlight() + 1) / (success * success * success);
+    return latency * (s.inFlight() + 1);
+  }
+
+  /** The denominator of the cost: {@code (1 - failureRate)^3}, the rate aged by {@code kept}; at least 0.05^3. */
+  private static double successCubed(State s, double kept) {
+    double success = 1 - Math.min(MAX_FAILURE_RATE, s.failureRate * kept);
+    return success * success * success;
   }
 
   /** The highest latency estimate, aged, of the replicas that answered; 0 if none did. */
