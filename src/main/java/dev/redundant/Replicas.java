@@ -196,6 +196,11 @@ public final class Replicas<R> {
   /**
    * Returns what was observed of each replica, now.
    *
+   * <p>The counts of a replica are read one after another while calls may run: a snapshot taken under load
+   * may be off by the attempts starting and ending meanwhile (its attempts in flight are never negative),
+   * and is exact while no attempt runs. A call's winning attempt is counted as a win before the call
+   * returns; a loser still ending then is counted when it has ended.
+   *
    * @return one entry per replica, in index order
    */
   public List<ReplicaStatistics> statistics() {
