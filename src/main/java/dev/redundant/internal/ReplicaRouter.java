@@ -228,7 +228,7 @@ public final class ReplicaRouter {
     int second = (int) (((bits & 0xFFFF_FFFFL) * (count - 1)) >>> 32);
     int a;
     int b;
-    if (candidates == all) { // no replica tried yet (a call's first attempt): the nth candidate is n
+    if (candidates == all) { // every replica a candidate (a first attempt, or all tried): the nth is n
       a = first;
       b = second < first ? second : second + 1;
     } else {
