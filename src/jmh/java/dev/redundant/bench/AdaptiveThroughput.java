@@ -81,7 +81,7 @@ public final class AdaptiveThroughput {
   }
 
   /** Runs {@code callers} virtual threads calling {@code hedge} for {@code millis}; returns calls a second. */
-  private static double round(Hedge<Integer> hedge, int callers, long millis) throws InterruptedException {
+  static double round(Hedge<Integer> hedge, int callers, long millis) throws InterruptedException {
     LongAdder calls = new LongAdder();
     CountDownLatch ready = new CountDownLatch(callers);
     CountDownLatch go = new CountDownLatch(1);
