@@ -315,6 +315,54 @@ class ReplicaRoutingTest {
   }
 
   @Test
+  void eachBoundIsAcceptedAndTheFirstValueBeyondItRefused() {
+    List<Integer> sixtyFour = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      sixtyFour.add(i);
+    }
+    Replicas<Integer> most = Replicas.of(sixtyFour);
+    assertThat(most.size()).isEqualTo(64);
+    assertThat(most.members()).isEqualTo(sixtyFour);
+    assertThat(Replicas.builder(List.of("a")).decay(Duration.ofMillis(1)).build().decay()).hasMillis(1);
+    assertThat(Replicas.builder(List.of("a")).decay(Duration.ofHours(1)).build().decay()).hasHours(1);
+    assertThatThrownBy(() -> Replicas.builder(List.of("a")).decay(Duration.ofMillis(1).minusNanos(1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("decay");
+    assertThatThrownBy(() -> Replicas.builder(List.of("a")).decay(Duration.ofHours(1).plusNanos(1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("decay");
+    assertThat(Replicas.of("a", "b")).hasToString("Replicas[a, b][decay=PT1S]");
+
+    Replicas<String> two = Replicas.of("a", "b");
+    assertThat(two.get(routedTo(1))).isEqualTo("b");
+    assertThatThrownBy(() -> two.get(routedTo(2))).as("an attempt of a larger set")
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("replicaIndex 2");
+  }
+
+  /** An attempt routed to the replica of index {@code replica}, as another policy's set may route one. */
+  private static Attempt routedTo(int replica) {
+    return new Attempt() {
+      @Override
+      public int index() {
+        return 0;
+      }
+
+      @Override
+      public Trigger trigger() {
+        return Trigger.FIRST;
+      }
+
+      @Override
+      public Duration sinceCallStart() {
+        return Duration.ZERO;
+      }
+
+      @Override
+      public int replicaIndex() {
+        return replica;
+      }
+    };
+  }
+
+  @Test
   void badInputIsRefusedByName() {
     assertThatThrownBy(() -> Replicas.of(List.of())).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("replicas must hold 1 to 64");
