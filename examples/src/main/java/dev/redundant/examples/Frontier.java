@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * The fixed-delay frontier of a scenario: the best p99 that some fixed delay reaches at a given number
- * of attempts per call. Built from the sweep's rows (and no hedging, the limit of an infinite delay):
- * the points that no other point beats on both load and p99, joined by straight lines.
+ * of attempts per call. Built from the sweep's rows (and {@code failover-only}, the limit of an infinite
+ * delay): the points that no other point beats on both load and p99, joined by straight lines.
  */
 final class Frontier {
   /** A point: attempts per call and p99. */
@@ -48,14 +48,28 @@ final class Frontier {
   }
 
   /**
-   * Returns the best p99 at a load, interpolated linearly between the frontier's points.
+   * Returns the load of the frontier's cheapest point: no fixed delay makes fewer attempts per call.
+   *
+   * @return its attempts per call, or NaN if there are no points
+   */
+  double cheapestLoad() {
+    return points.isEmpty() ? Double.NaN : points.get(0).attemptsPerCall();
+  }
+
+  /**
+   * Returns the best p99 at a load, interpolated linearly between the frontier's points. Below the
+   * cheapest point's load, that point's p99: no fixed delay makes so few attempts, and the cheapest one
+   * is the nearest (a policy compared with it makes fewer attempts than it, not more).
    *
    * @param attemptsPerCall the load
-   * @return the p99, or NaN outside the frontier's range of loads
+   * @return the p99, or NaN above the frontier's range of loads or if it has no points
    */
   double p99At(double attemptsPerCall) {
-    if (points.isEmpty() || attemptsPerCall < points.get(0).attemptsPerCall()) {
+    if (points.isEmpty()) {
       return Double.NaN;
+    }
+    if (attemptsPerCall <= points.get(0).attemptsPerCall()) {
+      return points.get(0).p99Ms();
     }
     for (int i = 1; i < points.size(); i++) {
       Point lo = points.get(i - 1);

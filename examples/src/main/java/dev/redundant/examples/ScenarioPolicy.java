@@ -16,8 +16,9 @@ import java.util.stream.IntStream;
  * A policy a scenario is run with: one row (per phase) of its table. Each run builds the policy afresh
  * with the run's {@link PhaseCounter} as its listener.
  *
- * @param policy {@code none}, {@code notebook}, {@code fixed}, {@code adaptive}, {@code adaptive-no-deadline},
- *     {@code adaptive-default-budget}, {@code adaptive-no-budget}, {@code replica-aware} or {@code oracle}
+ * @param policy {@code none}, {@code notebook}, {@code fixed}, {@code failover-only}, {@code adaptive},
+ *     {@code adaptive-no-deadline}, {@code adaptive-default-budget}, {@code adaptive-no-budget},
+ *     {@code replica-aware} or {@code oracle}
  * @param delayMs the delay of a {@code fixed} policy in the scenario's milliseconds, null otherwise
  * @param build builds the policy with a listener
  * @param oracleRouted whether the run sends the attempts where {@link Dependency#oracleReplicaFor} says
@@ -34,7 +35,7 @@ record ScenarioPolicy(String policy, Double delayMs, Function<HedgeListener, Hed
    * Returns the policies a scenario compares: no hedging, the notebook's 2 at once (not on S7a/S7b), the
    * simulation's fixed delay, the adaptive policy (S1d also without deadline awareness; S6a and S6b also
    * with a budget at its defaults; S7a and S7b also without a budget), and with {@code sweep} more fixed
-   * delays.
+   * delays and their limit as the delay grows, {@code failover-only}.
    *
    * @param scenario the scenario
    * @param sweep whether to add the sweep's fixed delays
@@ -74,8 +75,21 @@ record ScenarioPolicy(String policy, Double delayMs, Function<HedgeListener, Hed
       for (double delay : scenario.sweepDelaysSeconds()) {
         policies.add(fixed(scenario, delay));
       }
+      policies.add(failoverOnly(scenario));
     }
     return policies;
+  }
+
+  /**
+   * The fixed-delay policy with an infinite delay: no hedge, each failed attempt failed over, up to the
+   * fixed row's {@code maxAttempts}. The frontier's cheapest point: no fixed delay makes fewer attempts.
+   * Where no attempt fails it is {@code none}; where some do, {@code none} (one attempt) fails those calls.
+   */
+  private static ScenarioPolicy failoverOnly(Scenario scenario) {
+    return new ScenarioPolicy("failover-only", null, listener -> base(scenario, listener)
+        .maxAttempts(scenario.maxAttempts())
+        .noHedging()
+        .build());
   }
 
   private static ScenarioPolicy fixed(Scenario scenario, double delaySeconds) {

@@ -57,6 +57,25 @@ class ScenarioPolicyTest {
   }
 
   @Test
+  void theSweepAddsItsFixedDelaysAndTheirLimitFailoverOnly() {
+    for (Scenario scenario : Scenario.values()) {
+      List<ScenarioPolicy> swept = ScenarioPolicy.of(scenario, true);
+      List<ScenarioPolicy> added = swept.subList(ScenarioPolicy.of(scenario, false).size(), swept.size());
+      assertThat(added).as(scenario.id()).hasSize(scenario.sweepDelaysSeconds().length + 1);
+      for (int i = 0; i < scenario.sweepDelaysSeconds().length; i++) {
+        assertThat(added.get(i).policy()).isEqualTo("fixed");
+        assertThat(added.get(i).delayMs()).isEqualTo(scenario.sweepDelaysSeconds()[i] * 1000);
+      }
+      ScenarioPolicy limit = added.get(added.size() - 1);
+      assertThat(limit.policy()).isEqualTo("failover-only");
+      assertThat(limit.delayMs()).isNull();
+      // no hedge, the fixed row's attempts: what a fixed delay becomes as it grows
+      assertThat(limit.build().apply(LISTENER).toString()).as(scenario.id())
+          .contains("maxAttempts=" + scenario.maxAttempts() + ",").contains("noHedging");
+    }
+  }
+
+  @Test
   void theReplicaAwarePolicyIsTheAdaptiveOneWithRoutingOverFourReplicas() {
     String adaptive = ScenarioPolicy.adaptivePolicy(Scenario.S8, true, LISTENER).toString();
     String aware = ScenarioPolicy.of(Scenario.S8, false).get(3).build().apply(LISTENER).toString();
