@@ -31,6 +31,11 @@ class ReplicaEstimatesTest {
   private static final Duration DECAY = Duration.ofSeconds(1);
   private static final double MS = 1e6;
 
+  // Each test's own (JUnit makes an instance per test): a clock, one replica on it, a policy of one attempt.
+  private final ManualTimeSource time = new ManualTimeSource();
+  private final Replicas<String> replicas = replicas(time, DECAY, "a");
+  private final Hedge<String> hedge = singleAttempt(replicas, time);
+
   /** {@code 1 - e^(-dtMs/decay)}: how much an observation {@code dtMs} after the previous one counts. */
   private static double weight(double dtMs, Duration decay) {
     return 1 - kept(dtMs, decay);
@@ -78,10 +83,6 @@ class ReplicaEstimatesTest {
   @Test
   void theFirstAnswerSetsTheLatencyAndEachLaterOneMovesItByTheTimeSinceThePreviousObservation()
       throws Exception {
-    ManualTimeSource time = new ManualTimeSource();
-    Replicas<String> replicas = replicas(time, DECAY, "a");
-    Hedge<String> hedge = singleAttempt(replicas, time);
-
     call(hedge, time, 10, false); // 0 -> 10 ms
     ReplicaStatistics first = stats(replicas, 0);
     assertLatency(first, 10 * MS);
@@ -102,9 +103,6 @@ class ReplicaEstimatesTest {
 
   @Test
   void whatWasObservedFadesByEToTheMinusAgeOverDecay() throws Exception {
-    ManualTimeSource time = new ManualTimeSource();
-    Replicas<String> replicas = replicas(time, DECAY, "a");
-    Hedge<String> hedge = singleAttempt(replicas, time);
     call(hedge, time, 10, false); // 0 -> 10 ms
     call(hedge, time, 20, true); // 10 -> 30 ms: a failure
     double rate = weight(20, DECAY);
@@ -128,9 +126,6 @@ class ReplicaEstimatesTest {
   @Test
   void aFailureRaisesTheFailureRateByItsWeightAndASuccessLowersItAndNeitherMovesTheOthersEstimate()
       throws Exception {
-    ManualTimeSource time = new ManualTimeSource();
-    Replicas<String> replicas = replicas(time, DECAY, "a");
-    Hedge<String> hedge = singleAttempt(replicas, time);
     call(hedge, time, 10, false); // 0 -> 10 ms
 
     call(hedge, time, 40, true); // 10 -> 50 ms
@@ -158,22 +153,18 @@ class ReplicaEstimatesTest {
   @Test
   void aFailureRateNearOneScoresAsTheCapOfNinetyFivePercent() throws Exception {
     Duration decay = Duration.ofMillis(1);
-    ManualTimeSource time = new ManualTimeSource();
-    Replicas<String> replicas = replicas(time, decay, "a");
-    Hedge<String> hedge = singleAttempt(replicas, time);
-    call(hedge, time, 1, false); // 0 -> 1 ms
-    call(hedge, time, 50, true); // 50 decays later: the failure is (all but) the whole estimate
+    Replicas<String> set = replicas(time, decay, "a");
+    Hedge<String> policy = singleAttempt(set, time);
+    call(policy, time, 1, false); // 0 -> 1 ms
+    call(policy, time, 50, true); // 50 decays later: the failure is (all but) the whole estimate
 
-    ReplicaStatistics failing = stats(replicas, 0);
+    ReplicaStatistics failing = stats(set, 0);
     assertThat(failing.failureRate()).isCloseTo(1, within(1e-12));
     assertThat(failing.score()).as("1 ms / 0.05^3").isCloseTo(MS / (0.05 * 0.05 * 0.05), withinPercentage(1e-6));
   }
 
   @Test
   void theScoreCountsTheAttemptsInFlight() throws Exception {
-    ManualTimeSource time = new ManualTimeSource();
-    Replicas<String> replicas = replicas(time, DECAY, "a");
-    Hedge<String> hedge = singleAttempt(replicas, time);
     call(hedge, time, 10, false);
 
     CountDownLatch running = new CountDownLatch(1);
@@ -195,9 +186,6 @@ class ReplicaEstimatesTest {
 
   @Test
   void anAttemptCutShortRaisesTheLatencyButNeverLowersItAndIsNoFailure() throws Exception {
-    ManualTimeSource time = new ManualTimeSource();
-    Replicas<String> replicas = replicas(time, DECAY, "a");
-    Hedge<String> hedge = singleAttempt(replicas, time);
     call(hedge, time, 10, false); // 0 -> 10 ms
 
     cancelAfter(hedge, replicas, time, 30); // 10 -> 40 ms, cancelled: it ran 30 ms, more than the estimate
@@ -234,13 +222,12 @@ class ReplicaEstimatesTest {
 
   @Test
   void anAttemptTimeoutRaisesTheLatencyAndCountsAsAFailure() throws Exception {
-    ManualTimeSource time = new ManualTimeSource();
-    Replicas<String> replicas = replicas(time, DECAY, "a");
-    Hedge<String> hedge = Hedge.<String>builder().maxAttempts(1).attemptTimeout(Duration.ofMillis(50))
-        .replicas(replicas).timeSource(time).build();
-    call(hedge, time, 10, false); // 0 -> 10 ms
+    Replicas<String> set = replicas(time, DECAY, "a");
+    Hedge<String> policy = Hedge.<String>builder().maxAttempts(1).attemptTimeout(Duration.ofMillis(50))
+        .replicas(set).timeSource(time).build();
+    call(policy, time, 10, false); // 0 -> 10 ms
 
-    CompletableFuture<String> call = hedge.callAsync(attempt -> {
+    CompletableFuture<String> call = policy.callAsync(attempt -> {
       new CountDownLatch(1).await(); // until interrupted
       return "never";
     });
@@ -248,10 +235,10 @@ class ReplicaEstimatesTest {
     time.advanceAndAwaitParked(Duration.ofMillis(50));
     assertThatThrownBy(() -> call.get(PATIENCE.toSeconds(), TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class);
-    patiently().until(() -> stats(replicas, 0).inFlight() == 0);
+    patiently().until(() -> stats(set, 0).inFlight() == 0);
 
     double w = weight(50, DECAY);
-    ReplicaStatistics timedOut = stats(replicas, 0);
+    ReplicaStatistics timedOut = stats(set, 0);
     assertLatency(timedOut, 10 * MS + (50 - 10) * MS * w);
     assertThat(timedOut.failureRate()).isCloseTo(w, within(1e-12));
     assertThat(timedOut.failures()).isEqualTo(1);
@@ -259,14 +246,13 @@ class ReplicaEstimatesTest {
 
   @Test
   void aReplicaThatNeverAnsweredIsScoredAsTheSlowestThatDid() throws Exception {
-    ManualTimeSource time = new ManualTimeSource();
-    Replicas<String> replicas = replicas(time, DECAY, "ok", "down");
-    Hedge<String> hedge = Hedge.<String>builder().maxAttempts(2).noHedging().replicas(replicas).timeSource(time)
+    Replicas<String> set = replicas(time, DECAY, "ok", "down");
+    Hedge<String> policy = Hedge.<String>builder().maxAttempts(2).noHedging().replicas(set).timeSource(time)
         .build();
     long[] downFailedAt = {-1};
-    for (int i = 0; i < 100 && (stats(replicas, 1).failures() == 0 || stats(replicas, 0).wins() == 0); i++) {
-      hedge.call(attempt -> {
-        if (replicas.get(attempt).equals("down")) {
+    for (int i = 0; i < 100 && (stats(set, 1).failures() == 0 || stats(set, 0).wins() == 0); i++) {
+      policy.call(attempt -> {
+        if (set.get(attempt).equals("down")) {
           time.advance(Duration.ofMillis(2));
           downFailedAt[0] = time.nanoTime(); // the engine reads the same instant as the attempt's end
           throw new IOException("down");
@@ -275,11 +261,11 @@ class ReplicaEstimatesTest {
         return "ok";
       });
     }
-    assertThat(stats(replicas, 1).failures()).as("failures of down").isPositive();
+    assertThat(stats(set, 1).failures()).as("failures of down").isPositive();
     time.advance(Duration.ofMillis(300));
 
-    ReplicaStatistics ok = stats(replicas, 0);
-    ReplicaStatistics down = stats(replicas, 1);
+    ReplicaStatistics ok = stats(set, 0);
+    ReplicaStatistics down = stats(set, 1);
     assertThat(down.latency()).isZero();
     assertThat(down.wins()).isZero();
     double downKept = kept((time.nanoTime() - downFailedAt[0]) / MS, DECAY);
@@ -290,9 +276,6 @@ class ReplicaEstimatesTest {
 
   @Test
   void anAttemptStartingExactlyAThousandthOfDecayAfterAnObservedOneIsObserved() throws Exception {
-    ManualTimeSource time = new ManualTimeSource();
-    Replicas<String> replicas = replicas(time, DECAY, "a");
-    Hedge<String> hedge = singleAttempt(replicas, time);
     call(hedge, time, 1, false); // starts at 0, observed: 1 ms
     call(hedge, time, 5, false); // starts at 1 ms = decay / 1000 later: observed, 1 -> 6 ms
     assertLatency(stats(replicas, 0), 1 * MS + (5 - 1) * MS * weight(5, DECAY));
@@ -300,22 +283,21 @@ class ReplicaEstimatesTest {
 
   @Test
   void aChoiceTakesTheCheaperOfTwoDistinctCandidatesForFirstAttemptsAndHedgesAlike() throws Exception {
-    ManualTimeSource time = new ManualTimeSource();
     // a decay of an hour: the ages of this test keep each estimate within 1e-4 of what it was learnt at
-    Replicas<String> replicas = replicas(time, Duration.ofHours(1), "a", "b", "c", "d");
+    Replicas<String> set = replicas(time, Duration.ofHours(1), "a", "b", "c", "d");
     Map<String, Integer> latencyMs = Map.of("a", 10, "b", 20, "c", 40, "d", 80);
-    Hedge<String> learning = singleAttempt(replicas, time);
-    for (int i = 0; i < 200 && replicas.statistics().stream().anyMatch(r -> r.wins() == 0); i++) {
+    Hedge<String> learning = singleAttempt(set, time);
+    for (int i = 0; i < 200 && set.statistics().stream().anyMatch(r -> r.wins() == 0); i++) {
       learning.call(attempt -> {
-        time.advance(Duration.ofMillis(latencyMs.get(replicas.get(attempt))));
-        return replicas.get(attempt);
+        time.advance(Duration.ofMillis(latencyMs.get(set.get(attempt))));
+        return set.get(attempt);
       });
     }
-    assertThat(replicas.statistics()).as("every replica answered once").allMatch(r -> r.wins() > 0);
-    long dBefore = stats(replicas, 3).attempts();
+    assertThat(set.statistics()).as("every replica answered once").allMatch(r -> r.wins() > 0);
+    long dBefore = stats(set, 3).attempts();
 
     // The clock stands still from here: the scores are a < b < c < d, and stay so.
-    Hedge<String> hedged = Hedge.<String>builder().maxAttempts(2).delay(Duration.ZERO).replicas(replicas)
+    Hedge<String> hedged = Hedge.<String>builder().maxAttempts(2).delay(Duration.ZERO).replicas(set)
         .timeSource(time).build();
     int calls = 600;
     int[] firsts = new int[4];
@@ -324,18 +306,18 @@ class ReplicaEstimatesTest {
         if (attempt.index() == 0) {
           new CountDownLatch(1).await(); // the first attempt loses: it waits until cancelled
         }
-        return replicas.get(attempt);
+        return set.get(attempt);
       });
       List<Integer> used = result.attempts().stream().map(AttemptReport::replica).toList();
       assertThat(used).hasSize(2).doesNotHaveDuplicates();
       firsts[used.get(0)]++;
-      patiently().until(() -> replicas.statistics().stream().allMatch(r -> r.inFlight() == 0));
+      patiently().until(() -> set.statistics().stream().allMatch(r -> r.inFlight() == 0));
     }
 
     // A first attempt goes to the cheaper of a pair of the 4: a is in 3 of the 6 pairs, b is the cheaper in
     // 2, c in 1, d in none (1/2, 1/3, 1/6, 0). A hedge goes to the cheaper of a pair of the 3 the call has
     // not tried, which always hold d, the costliest: d never wins a pair, so it gets no attempt at all.
-    assertThat(stats(replicas, 3).attempts()).as("attempts of d, the costliest").isEqualTo(dBefore);
+    assertThat(stats(set, 3).attempts()).as("attempts of d, the costliest").isEqualTo(dBefore);
     assertThat(firsts[0]).as("first attempts of a, of %s", calls).isBetween(240, 360);
     assertThat(firsts[1]).as("first attempts of b, of %s", calls).isBetween(140, 260);
     assertThat(firsts[2]).as("first attempts of c, of %s", calls).isBetween(50, 150);

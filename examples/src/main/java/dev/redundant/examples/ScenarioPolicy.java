@@ -38,7 +38,7 @@ record ScenarioPolicy(String policy, Double delayMs, Function<HedgeListener, Hed
    * delays and their limit as the delay grows, {@code failover-only}.
    *
    * @param scenario the scenario
-   * @param sweep whether to add the sweep's fixed delays
+   * @param sweep whether to add the sweep's fixed delays and failover-only
    * @return the policies, in the table's order
    */
   static List<ScenarioPolicy> of(Scenario scenario, boolean sweep) {
